@@ -1,32 +1,52 @@
 #!/usr/bin/env bash
 # Builds, once, the images this machine cannot pull (no registry is reachable here):
-#   llpm-local/debian:bookworm   debootstrap minbase, stands in for ubuntu:22.04 / debian bases
-#   llpm-local/node:20-bookworm  that base plus this host's Node 20, stands in for node:20-bookworm-slim
+#   llpm-local/debian:bookworm     debootstrap minbase, stands in for ubuntu:22.04 / debian bases
+#   llpm-local/node:20-bookworm    that base plus this host's Node 20, stands in for node:20-bookworm-slim
+#   llpm-local/postgres:15-bookworm  Debian's PostgreSQL 15, behaves like the official postgres image
+#   llpm-local/litellm:1.108.14    LiteLLM from PyPI, behaves like the official image (no database)
 # Existing images are kept; pass --force to rebuild. Needs root (debootstrap) and a Docker daemon.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 force="${1:-}"
+host_ca=/etc/ssl/certs/ca-certificates.crt
 
 have() { [[ "$force" != "--force" ]] && docker image inspect "$1" >/dev/null 2>&1; }
+timed() { local t0=$SECONDS; "$@"; echo "built ${*: -2:1} in $((SECONDS - t0)) s"; }
 
-if ! have llpm-local/debian:bookworm; then
+# Builds TAG from a folder of this directory, with this host's CA bundle in the context as
+# host-ca.crt: https (PyPI) from inside a build only works with it (see shared/NOTES.md).
+build_folder() {
+  local tag="$1" folder="$2" ctx
+  ctx="$(mktemp -d /tmp/llpm-image-ctx.XXXXXX)"
+  cp -a "$here/$folder/." "$ctx/"
+  cp "$host_ca" "$ctx/host-ca.crt"
+  docker build -q -t "$tag" "$ctx" >/dev/null || { rm -rf "$ctx"; return 1; }
+  rm -rf "$ctx"
+}
+
+build_debian() {
+  local rootfs
   rootfs="$(mktemp -d /tmp/llpm-debootstrap.XXXXXX)"
-  trap 'rm -rf "$rootfs"' EXIT
   debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$rootfs.log" 2>&1 \
-    || { tail -20 "$rootfs.log"; exit 1; }
+    || { tail -20 "$rootfs.log"; rm -rf "$rootfs"; return 1; }
   tar -C "$rootfs" -c . | docker import - llpm-local/debian:bookworm >/dev/null
-  echo "built llpm-local/debian:bookworm"
-fi
+  rm -rf "$rootfs"
+}
 
-if ! have llpm-local/node:20-bookworm; then
+build_node20() {
+  local ctx
   ctx="$(mktemp -d /tmp/llpm-node-ctx.XXXXXX)"
   cp "$here/node20.Dockerfile" "$ctx/Dockerfile"
   mkdir -p "$ctx/node/bin" "$ctx/node/lib" "$ctx/node/include"
   cp "$(command -v node)" "$ctx/node/bin/node"
   cp -a /usr/lib/node_modules "$ctx/node/lib/"
   cp -a /usr/include/node "$ctx/node/include/"
-  cp /etc/ssl/certs/ca-certificates.crt "$ctx/host-ca.crt"
-  docker build -q -t llpm-local/node:20-bookworm "$ctx" >/dev/null
+  cp "$host_ca" "$ctx/host-ca.crt"
+  docker build -q -t llpm-local/node:20-bookworm "$ctx" >/dev/null || { rm -rf "$ctx"; return 1; }
   rm -rf "$ctx"
-  echo "built llpm-local/node:20-bookworm"
-fi
+}
+
+have llpm-local/debian:bookworm || timed build_debian
+have llpm-local/node:20-bookworm || timed build_node20
+have llpm-local/postgres:15-bookworm || timed build_folder llpm-local/postgres:15-bookworm postgres
+have llpm-local/litellm:1.108.14 || timed build_folder llpm-local/litellm:1.108.14 litellm

@@ -1,0 +1,191 @@
+/**
+ * Broker benchmark against the real Docker engine, each broker figure beside the raw dockerode
+ * exec it wraps, measured in the same run on the same containers:
+ *   - dispatch overhead: HTTP request → process started in the container (p50, p95)
+ *   - 1,000 trivial jobs over 10 agents, and jobs lost (must be 0)
+ *   - GET /agents latency with 100 agents
+ *   - the broker's resident memory
+ * The broker runs compiled (`node broker/dist/main.js`, as in its image) in its own process.
+ * Rerun: npm run bench:broker   (BENCH_JOBS, BENCH_DISPATCH_SAMPLES, BENCH_AGENTS tune the sizes)
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { Duplex } from "node:stream";
+import Docker from "dockerode";
+import { TestFleet, waitFor } from "../../test/broker/support/testFleet";
+
+const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
+const DISPATCH_SAMPLES = Number(process.env.BENCH_DISPATCH_SAMPLES ?? 40);
+const TOTAL_AGENTS = Number(process.env.BENCH_AGENTS ?? 100);
+const WORKERS = 10;
+const LIST_SAMPLES = 200;
+const TOKEN = "bench-broker-token-0123456789abcdef";
+const ROOT = path.join(__dirname, "../..");
+
+const wallNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+class Client {
+  constructor(private readonly base: string) {}
+  async call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.base + route, {
+      method,
+      headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { "Content-Type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (!res.ok) throw new Error(`${method} ${route}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+}
+
+interface JobView {
+  id: string;
+  state: string;
+  result: string | null;
+  log: string;
+}
+
+/** Raw dockerode exec of the same llpm-run-job with the same stdin; resolves with its stdout. */
+async function rawExec(docker: Docker, container: string, jobId: string, prompt: string): Promise<string> {
+  const exec = await docker.getContainer(container).exec({
+    Cmd: ["llpm-run-job", "--job-id", jobId, "--timeout", "60"],
+    WorkingDir: "/workspace",
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = (await exec.start({ hijack: true, stdin: true })) as Duplex;
+  let out = "";
+  const { PassThrough } = await import("node:stream");
+  const stdout = new PassThrough();
+  stdout.on("data", (c: Buffer) => (out += c.toString()));
+  docker.modem.demuxStream(stream, stdout, new PassThrough());
+  stream.end(prompt);
+  await new Promise((r) => stream.on("end", r));
+  return out;
+}
+
+const startedAt = (text: string) => BigInt(/started-at-ns (\d+)/.exec(text)![1]);
+
+async function main() {
+  const fleet = new TestFleet();
+  const dbDir = mkdtempSync(path.join(os.tmpdir(), "llpmt-brk-bench-"));
+  let broker: ChildProcess | null = null;
+  try {
+    console.log(`preparing: fake agent image, ${TOTAL_AGENTS} agent containers, compiled broker`);
+    await fleet.prepare();
+    execFileSync("npx", ["tsc", "-p", "broker"], { cwd: ROOT, stdio: "inherit" });
+    for (let i = 1; i <= TOTAL_AGENTS; i += 10) {
+      await Promise.all(
+        Array.from({ length: Math.min(10, TOTAL_AGENTS - i + 1) }, (_, k) => {
+          const n = i + k;
+          return n <= WORKERS ? fleet.startAgent("aider", n, { noHealthcheck: true }) : fleet.startAgent("opencode", n, { noHealthcheck: true });
+        }),
+      );
+    }
+    const port = await freePort();
+    broker = spawn(process.execPath, ["broker/dist/main.js"], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, BROKER_TOKEN: TOKEN, LLPM_STACK: fleet.stack, BROKER_PORT: String(port), BROKER_DB: path.join(dbDir, "broker.db"), BROKER_LOG_LEVEL: "warn" },
+    });
+    const api = new Client(`http://127.0.0.1:${port}`);
+    await waitFor(`broker to list ${TOTAL_AGENTS} agents`, async () => (await api.call<unknown[]>("GET", "/agents")).length === TOTAL_AGENTS, 60000);
+    const docker = fleet.docker;
+    const bench1 = fleet.containerName("aider-1");
+
+    // 1. Dispatch overhead, alternating broker and raw so drift hits both alike.
+    const viaBroker: number[] = [];
+    const viaRaw: number[] = [];
+    for (let i = 0; i < DISPATCH_SAMPLES; i++) {
+      let t0 = wallNs();
+      const job = await api.call<JobView>("POST", "/agents/aider-1/jobs", { prompt: "#now" });
+      const done = await waitFor("dispatch job", async () => {
+        const j = await api.call<JobView>("GET", `/jobs/${job.id}`);
+        return j.state === "completed" && j;
+      });
+      viaBroker.push(Number(startedAt(done.log) - t0) / 1e6);
+      t0 = wallNs();
+      viaRaw.push(Number(startedAt(await rawExec(docker, bench1, `raw-${i}`, "#now")) - t0) / 1e6);
+    }
+
+    // 2. 1,000 trivial jobs over 10 agents, against raw execs at the same concurrency.
+    let t = performance.now();
+    const ids: string[] = [];
+    for (let i = 0; i < JOBS; i++) ids.push((await api.call<JobView>("POST", "/jobs", { agentType: "aider", prompt: `trivial ${i}` })).id);
+    const submitted = performance.now() - t;
+    const countFinal = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
+      return ["completed", "failed", "cancelled", "timed_out"].reduce(
+        (n, s) => n + Number(new RegExp(`^llpm_broker_jobs\\{state="${s}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0),
+        0,
+      );
+    };
+    await waitFor(`${JOBS} jobs to finish`, async () => (await countFinal()) >= JOBS + DISPATCH_SAMPLES, 600000);
+    const brokerBatch = performance.now() - t;
+    let lost = 0;
+    for (const [i, id] of ids.entries()) {
+      const j = await api.call<JobView>("GET", `/jobs/${id}`);
+      if (j.state !== "completed" || j.result !== `echo: trivial ${i}`) lost++;
+    }
+    t = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: WORKERS }, async (_, w) => {
+        while (next < JOBS) {
+          const i = next++;
+          await rawExec(docker, fleet.containerName(`aider-${w + 1}`), `rawbatch-${i}`, `trivial ${i}`);
+        }
+      }),
+    );
+    const rawBatch = performance.now() - t;
+
+    // 3. GET /agents with 100 agents.
+    const list: number[] = [];
+    for (let i = 0; i < LIST_SAMPLES; i++) {
+      const s = performance.now();
+      await api.call("GET", "/agents");
+      list.push(performance.now() - s);
+    }
+
+    // 4. Resident memory of the broker process.
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))![1]);
+
+    const p50b = pct(viaBroker, 50);
+    const p50r = pct(viaRaw, 50);
+    console.log("\nllpm broker benchmark (real Docker engine, fake agent CLI, %d cores)", os.cpus().length);
+    console.log(`dispatch overhead, request → process started (${DISPATCH_SAMPLES} samples):`);
+    console.log(`  broker   p50 ${ms(p50b)}  p95 ${ms(pct(viaBroker, 95))}`);
+    console.log(`  raw exec p50 ${ms(p50r)}  p95 ${ms(pct(viaRaw, 95))}`);
+    console.log(`  ratio    p50 ${(p50b / p50r).toFixed(2)}x (aim ≤ 1.2x)`);
+    console.log(`${JOBS} trivial jobs over ${WORKERS} agents:`);
+    console.log(`  broker   ${(brokerBatch / 1000).toFixed(1)} s (${(JOBS / (brokerBatch / 1000)).toFixed(0)} jobs/s; submitting took ${(submitted / 1000).toFixed(1)} s), lost ${lost}`);
+    console.log(`  raw exec ${(rawBatch / 1000).toFixed(1)} s (${(JOBS / (rawBatch / 1000)).toFixed(0)} jobs/s) at concurrency ${WORKERS}`);
+    console.log(`GET /agents with ${TOTAL_AGENTS} agents (${LIST_SAMPLES} calls): p50 ${ms(pct(list, 50))}  p95 ${ms(pct(list, 95))} (aim p50 < 10 ms)`);
+    console.log(`broker resident memory: ${(rssKb / 1024).toFixed(1)} MiB`);
+    console.log("rerun: npm run bench:broker");
+    if (lost > 0) process.exitCode = 1;
+  } finally {
+    broker?.kill("SIGTERM");
+    await fleet.cleanup();
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

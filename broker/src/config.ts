@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const EnvSchema = z.object({
+  BROKER_TOKEN: z
+    .string({ error: "BROKER_TOKEN is required: the bearer token every API call must present" })
+    .min(16, "BROKER_TOKEN must be at least 16 characters"),
+  LLPM_STACK: z
+    .string({ error: "LLPM_STACK is required: the stack whose agents this broker serves (label llpm.stack)" })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "LLPM_STACK must be 1-64 of A-Z a-z 0-9 _ . -"),
+  BROKER_PORT: z.coerce.number().int().min(0).max(65535).default(3010),
+  BROKER_HOST: z.string().min(1).default("127.0.0.1"),
+  BROKER_DB: z.string().min(1).default("broker.db"),
+  BROKER_MAX_JOBS_PER_AGENT: positiveInt(1),
+  BROKER_JOB_TIMEOUT_SECONDS: positiveInt(1800),
+  BROKER_LOG_CAP_BYTES: positiveInt(1024 * 1024),
+  BROKER_RESYNC_SECONDS: positiveInt(30),
+  BROKER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface BrokerConfig {
+  token: string;
+  stack: string;
+  port: number;
+  host: string;
+  dbPath: string;
+  maxJobsPerAgent: number;
+  defaultJobTimeoutSeconds: number;
+  logCapBytes: number;
+  resyncSeconds: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the broker's settings from the environment; each problem names the variable at fault. */
+export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid broker configuration:\n${problems.join("\n")}`);
+  }
+  const e = parsed.data;
+  return {
+    token: e.BROKER_TOKEN,
+    stack: e.LLPM_STACK,
+    port: e.BROKER_PORT,
+    host: e.BROKER_HOST,
+    dbPath: e.BROKER_DB,
+    maxJobsPerAgent: e.BROKER_MAX_JOBS_PER_AGENT,
+    defaultJobTimeoutSeconds: e.BROKER_JOB_TIMEOUT_SECONDS,
+    logCapBytes: e.BROKER_LOG_CAP_BYTES,
+    resyncSeconds: e.BROKER_RESYNC_SECONDS,
+    logLevel: e.BROKER_LOG_LEVEL,
+  };
+}

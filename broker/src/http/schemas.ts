@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { AGENT_STATES } from "../agents/agentView";
+import { JOB_STATES } from "../jobs/jobTypes";
+
+export const MAX_PROMPT_BYTES = 1024 * 1024;
+
+export const AgentId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "an agent id is 1-63 of a-z 0-9 '-', e.g. claude-code-1")
+  .describe("Agent id, `<type>-<n>`");
+export const AgentType = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "an agent type is 1-63 of a-z 0-9 '-', e.g. openai-codex")
+  .describe("Agent type (catalogue key)");
+export const JobId = z.uuid({ error: "a job id is a UUID as returned when the job was created" });
+
+export const AgentParams = z.object({ id: AgentId });
+export const JobParams = z.object({ id: JobId });
+export const AgentJobParams = z.object({ id: AgentId, jobId: JobId });
+
+const Prompt = z
+  .string({ error: "prompt must be a string" })
+  .min(1, "prompt must not be empty")
+  .refine((s) => Buffer.byteLength(s) <= MAX_PROMPT_BYTES, `prompt must be at most ${MAX_PROMPT_BYTES} bytes (1 MiB) of UTF-8`)
+  .describe("The prompt, handed to the agent CLI on stdin (never through a shell)");
+const TimeoutSeconds = z
+  .number()
+  .int()
+  .min(1)
+  .max(86_400)
+  .optional()
+  .describe("Job timeout in seconds (default: the broker's BROKER_JOB_TIMEOUT_SECONDS)");
+
+export const CreateJobBody = z.strictObject({ prompt: Prompt, timeoutSeconds: TimeoutSeconds });
+export const DispatchJobBody = z.strictObject({ agentType: AgentType, prompt: Prompt, timeoutSeconds: TimeoutSeconds });
+export const AuthBody = z.strictObject({ authenticated: z.boolean() });
+export const RegisterBody = z.strictObject({
+  id: AgentId,
+  type: AgentType,
+  authMode: z.enum(["api_key", "subscription"]).default("api_key"),
+  url: z.url().optional().describe("Where the agent can be reached, for the record"),
+});
+export const ListJobsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe("At most this many, newest first"),
+});
+
+export const Agent = z.object({
+  id: z.string(),
+  type: z.string(),
+  index: z.number().int().nullable(),
+  source: z.enum(["docker", "external"]),
+  container: z.string().nullable(),
+  state: z.enum(AGENT_STATES),
+  authMode: z.enum(["api_key", "subscription"]),
+  authenticated: z.boolean(),
+  currentJobIds: z.array(z.string()),
+  queuedJobs: z.number().int(),
+  workspacePath: z.string().nullable(),
+  attachCommand: z.string().nullable(),
+  stoppedReason: z.string().nullable(),
+  lastHeartbeat: z.string().nullable(),
+});
+
+export const Job = z.object({
+  id: z.string(),
+  agentId: z.string().nullable().describe("Null while a job dispatched by type waits for an agent"),
+  agentType: z.string(),
+  state: z.enum(JOB_STATES),
+  prompt: z.string(),
+  timeoutSeconds: z.number().int(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  result: z.string().nullable().describe("The answer parsed from the CLI's machine-readable output"),
+  reason: z.string().nullable().describe("Why it ended as it did, when not plainly completed"),
+  logBytes: z.number().int(),
+  logTruncated: z.boolean(),
+  cancelRequested: z.boolean(),
+});
+export const JobWithLog = Job.extend({ log: z.string().describe("stdout and stderr interleaved, capped") });
+
+export const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
+});
+export const Health = z.object({ status: z.literal("ok"), stack: z.string(), agents: z.number().int() });

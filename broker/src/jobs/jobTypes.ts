@@ -1,0 +1,39 @@
+export const JOB_STATES = ["queued", "running", "completed", "failed", "cancelled", "timed_out"] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const FINAL_STATES: ReadonlySet<JobState> = new Set(["completed", "failed", "cancelled", "timed_out"]);
+
+export interface Job {
+  id: string;
+  agentId: string | null;
+  agentType: string;
+  state: JobState;
+  prompt: string;
+  timeoutSeconds: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  result: string | null;
+  reason: string | null;
+  execId: string | null;
+  logBytes: number;
+  logTruncated: boolean;
+  cancelRequested: boolean;
+}
+
+export type JobEventKind = "log" | "state";
+export type LogStream = "stdout" | "stderr" | "broker";
+
+export interface JobEvent {
+  seq: number;
+  kind: JobEventKind;
+  stream: LogStream | null;
+  data: string;
+  at: string;
+}
+
+export interface Outcome {
+  state: Exclude<JobState, "queued" | "running">;
+  exitCode: number | null;
+  reason: string | null;
+}

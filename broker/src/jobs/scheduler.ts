@@ -1,0 +1,92 @@
+import type { Logger } from "pino";
+import type { AgentRegistry } from "../agents/agentRegistry";
+import type { BrokerBus } from "../events/bus";
+import type { AgentWorkload } from "../runtime/runtime";
+import type { JobStore, NewJob } from "../store/jobStore";
+import type { JobRunner } from "./jobRunner";
+import type { Job } from "./jobTypes";
+
+export interface SchedulerDeps {
+  store: JobStore;
+  registry: AgentRegistry;
+  runner: JobRunner;
+  bus: BrokerBus;
+  log: Logger;
+  maxJobsPerAgent: number;
+}
+
+/**
+ * One FIFO over all queued jobs, in submission order. A job pinned to an agent waits for that
+ * agent; a job for a type takes the lowest-index free agent of the type. Either way no agent runs
+ * more than `maxJobsPerAgent` at once.
+ */
+export class Scheduler {
+  private queue: Job[] = [];
+
+  constructor(private readonly deps: SchedulerDeps) {
+    deps.runner.onFinished = () => this.pump();
+    deps.registry.onCapacity = () => this.pump();
+  }
+
+  /** Reloads the queue from the database: jobs queued before a restart run in their old order. */
+  start(): void {
+    this.queue = this.deps.store.inState("queued");
+    this.pump();
+  }
+
+  submit(input: NewJob): Job {
+    const job = this.deps.store.create(input);
+    this.queue.push(job);
+    this.deps.bus.emit("job", job);
+    this.pump();
+    return this.deps.store.get(job.id)!;
+  }
+
+  /** Cancels a queued or running job; returns false when it had already finished. */
+  cancel(jobId: string): boolean {
+    const index = this.queue.findIndex((j) => j.id === jobId);
+    if (index >= 0) {
+      this.queue.splice(index, 1);
+      const { store, bus } = this.deps;
+      store.finish(jobId, { state: "cancelled", exitCode: null, reason: "cancelled while queued" }, null);
+      bus.emit("jobEvent", jobId, store.appendEvent(jobId, "state", null, "cancelled"));
+      bus.emit("job", store.get(jobId)!);
+      return true;
+    }
+    if (!this.deps.runner.isActive(jobId)) return false;
+    this.deps.runner.cancel(jobId);
+    return true;
+  }
+
+  queueDepth(): number {
+    return this.queue.length;
+  }
+
+  queuedFor(agentId: string, agentType: string): number {
+    return this.queue.filter((j) => j.agentId === agentId || (j.agentId === null && j.agentType === agentType)).length;
+  }
+
+  pump(): void {
+    for (let i = 0; i < this.queue.length; ) {
+      const job = this.queue[i];
+      const agent = this.pick(job);
+      if (!agent) {
+        i++;
+        continue;
+      }
+      this.queue.splice(i, 1);
+      if (!this.deps.store.start(job.id, agent.agentId)) continue;
+      const started = this.deps.store.get(job.id)!;
+      this.deps.runner.run(started, agent).catch((err) => this.deps.log.error({ err, jobId: job.id }, "job runner crashed"));
+    }
+  }
+
+  private pick(job: Job): AgentWorkload | null {
+    const { registry, maxJobsPerAgent } = this.deps;
+    const candidates = job.agentId ? [registry.workload(job.agentId)] : registry.agentsOfType(job.agentType);
+    return (
+      candidates.find((w): w is AgentWorkload => !!w && registry.canRun(w.agentId) && registry.runningCount(w.agentId) < maxJobsPerAgent) ??
+      null
+    );
+  }
+}

@@ -1,0 +1,38 @@
+import Docker from "dockerode";
+import { createBroker } from "./app";
+import { ConfigError, loadConfig } from "./config";
+import { createLogger } from "./log";
+import { DockerRuntime } from "./runtime/docker/dockerRuntime";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`llpm broker: ${err.message}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(config.logLevel, config.stack);
+  // DOCKER_HOST or the default socket, as the docker CLI would pick.
+  const runtime = new DockerRuntime(new Docker(), config.stack, log);
+  const broker = createBroker(config, runtime, log);
+  await broker.start();
+  const server = broker.app.listen(config.port, config.host, () => {
+    log.info({ host: config.host, port: config.port, db: config.dbPath }, "broker listening");
+  });
+  const shutdown = (signal: string) => {
+    log.info({ signal }, "shutting down; running jobs continue in their containers and are reconciled on restart");
+    server.close();
+    server.closeAllConnections();
+    broker.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err) => {
+  process.stderr.write(`llpm broker failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+"use strict";
+// One page shell for every dashboard route: pick the page by path, stamp its template, run it.
+(() => {
+  const routes = [
+    [/^\/ui\/agents\/?$/, "agents"],
+    [/^\/ui\/agents\/[^/]+$/, "agent"],
+    [/^\/ui\/jobs\/[^/]+$/, "job"],
+  ];
+  const match = routes.find(([pattern]) => pattern.test(location.pathname));
+  if (!match) return llpm.showError("Unknown dashboard page.");
+  const name = match[1];
+  document.getElementById("page").replaceChildren(document.getElementById(`page-${name}`).content.cloneNode(true));
+  llpm.start(llpm.pages[name]);
+})();

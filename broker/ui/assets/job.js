@@ -1,0 +1,46 @@
+"use strict";
+// /ui/jobs/:id: the job and its live log. The log stream replays from the start, then follows.
+llpm.pages.job = async () => {
+  const id = llpm.pathId();
+  const logBox = document.getElementById("log");
+  const cancel = document.getElementById("cancel");
+
+  async function refresh() {
+    const job = await llpm.api(`/jobs/${encodeURIComponent(id)}`);
+    document.getElementById("title").replaceChildren(llpm.el("span", { text: `Job ${job.id.slice(0, 8)}` }), " ", llpm.badge(job.state));
+    llpm.details(document.getElementById("details"), [
+      ["agent", job.agentId ? llpm.el("a", { href: `/ui/agents/${encodeURIComponent(job.agentId)}`, text: job.agentId }) : `any ${job.agentType}`],
+      ["state", job.state],
+      ["created", llpm.time(job.createdAt)],
+      ["started", llpm.time(job.startedAt)],
+      ["finished", llpm.time(job.finishedAt)],
+      ["exit code", job.exitCode === null ? null : String(job.exitCode)],
+      ["reason", job.reason],
+      ["prompt", llpm.el("pre", { class: "prompt", text: job.prompt })],
+    ]);
+    document.getElementById("result").textContent = job.result ?? "";
+    cancel.hidden = llpm.FINAL.has(job.state);
+    return job;
+  }
+
+  cancel.addEventListener("click", async () => {
+    try {
+      await llpm.api(`/jobs/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+    } catch (err) {
+      llpm.showError(err.message);
+    }
+  });
+
+  await refresh();
+  await llpm.stream(`/jobs/${encodeURIComponent(id)}/events`, (event, data) => {
+    if (event === "log") {
+      logBox.append(llpm.el("span", { class: `log-${data.stream}`, text: data.data }));
+      return true;
+    }
+    if (event === "state") {
+      void refresh().catch((err) => llpm.showError(err.message));
+      return !llpm.FINAL.has(data.state);
+    }
+    return true;
+  });
+};

@@ -1,0 +1,110 @@
+/**
+ * The agent-type catalogue: everything the fleet knows about each coding-agent CLI, free of any
+ * container-runtime specifics so another backend (Kubernetes) can reuse it. Adding an agent type
+ * is one entry here plus one image folder `images/<type>/`.
+ */
+
+export const AGENT_TYPES = ["claude-code", "openai-codex", "aider", "opencode"] as const;
+export type AgentType = (typeof AGENT_TYPES)[number];
+
+export const AUTH_MODES = ["api_key", "subscription"] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** What an entry needs to know to produce its environment; URLs are as seen from inside the fleet. */
+export interface AgentEnvContext {
+  gatewayUrl: string;
+  model: string;
+}
+
+export interface AgentTypeEntry {
+  /** Folder under `images/` holding the type's Dockerfile. */
+  imageFolder: string;
+  /** The CLI binary the image installs (its healthcheck looks for it). */
+  cliBinary: string;
+  /** LiteLLM model name used when the stack config names none. */
+  defaultModel: string;
+  /** Port the CLI's OAuth login callback listens on inside the container, if it has one. */
+  oauthCallbackPort?: number;
+  apiKey: {
+    /** The variable that carries the gateway key; kept apart so the program can treat it as a secret. */
+    keyVariable: string;
+    env(ctx: AgentEnvContext): Record<string, string>;
+  };
+  /** Present only for CLIs that can log in with the user's own subscription. */
+  subscription?: {
+    env(ctx: AgentEnvContext): Record<string, string>;
+  };
+}
+
+const CLAUDE_QUIET = {
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+  DISABLE_AUTOUPDATER: "1",
+  DISABLE_TELEMETRY: "1",
+  DISABLE_ERROR_REPORTING: "1",
+};
+
+const CODEX_HOME = { CODEX_HOME: "/home/agent/.codex" };
+
+export const AGENT_CATALOGUE: Record<AgentType, AgentTypeEntry> = {
+  "claude-code": {
+    imageFolder: "claude-code",
+    cliBinary: "claude",
+    defaultModel: "claude-sonnet-4-5",
+    apiKey: {
+      keyVariable: "ANTHROPIC_AUTH_TOKEN",
+      env: ({ gatewayUrl, model }) => ({ ANTHROPIC_BASE_URL: gatewayUrl, ANTHROPIC_MODEL: model, ...CLAUDE_QUIET }),
+    },
+    subscription: {
+      // LiteLLM's Anthropic pass-through: the CLI's own OAuth token goes upstream untouched.
+      env: ({ gatewayUrl }) => ({ ANTHROPIC_BASE_URL: `${gatewayUrl}/anthropic`, ...CLAUDE_QUIET }),
+    },
+  },
+  "openai-codex": {
+    imageFolder: "openai-codex",
+    cliBinary: "codex",
+    defaultModel: "gpt-5-codex",
+    oauthCallbackPort: 1455,
+    apiKey: {
+      keyVariable: "OPENAI_API_KEY",
+      // The entrypoint writes config.toml from LLPM_GATEWAY_URL/LLPM_MODEL: Codex ignores OPENAI_BASE_URL.
+      env: () => ({ ...CODEX_HOME }),
+    },
+    subscription: {
+      env: () => ({ ...CODEX_HOME }),
+    },
+  },
+  aider: {
+    imageFolder: "aider",
+    cliBinary: "aider",
+    defaultModel: "gpt-5",
+    apiKey: {
+      keyVariable: "OPENAI_API_KEY",
+      env: ({ gatewayUrl, model }) => ({
+        OPENAI_API_BASE: `${gatewayUrl}/v1`,
+        AIDER_MODEL: `openai/${model}`,
+        AIDER_ANALYTICS_DISABLE: "true",
+        AIDER_CHECK_UPDATE: "false",
+      }),
+    },
+  },
+  opencode: {
+    imageFolder: "opencode",
+    cliBinary: "opencode",
+    defaultModel: "claude-sonnet-4-5",
+    apiKey: {
+      keyVariable: "LLPM_GATEWAY_KEY",
+      env: () => ({
+        OPENCODE_CONFIG: "/home/agent/.config/opencode/opencode.json",
+        OPENCODE_DISABLE_AUTOUPDATE: "1",
+        OPENCODE_DISABLE_MODELS_FETCH: "1",
+        OPENCODE_DISABLE_DEFAULT_PLUGINS: "1",
+        OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
+        OPENCODE_DISABLE_SHARE: "1",
+      }),
+    },
+  },
+};
+
+export function typesWithSubscription(): AgentType[] {
+  return AGENT_TYPES.filter((t) => AGENT_CATALOGUE[t].subscription !== undefined);
+}

@@ -1,0 +1,36 @@
+/** The agent instances a config asks for, with every name derived from the naming rules. */
+import * as path from "node:path";
+import type { FleetConfig } from "../config/fleetConfig";
+import { AGENT_CATALOGUE, AGENT_TYPES, type AgentType } from "./agentTypes";
+import { agentId, containerName } from "./naming";
+
+export interface AgentInstance {
+  id: string;
+  type: AgentType;
+  /** From 1; resource names are built from it, so instances keep their identity when counts change. */
+  index: number;
+  containerName: string;
+  workspacePath: string;
+  /** Host port of the CLI's OAuth login callback, for types that have one. */
+  oauthPort?: number;
+}
+
+export function agentInstances(config: FleetConfig, type: AgentType): AgentInstance[] {
+  const callback = AGENT_CATALOGUE[type].oauthCallbackPort;
+  return Array.from({ length: config.agents[type] }, (_, i) => {
+    const index = i + 1;
+    const id = agentId(type, index);
+    return {
+      id,
+      type,
+      index,
+      containerName: containerName(config.stack, id),
+      workspacePath: path.join(config.workspaceRoot, id),
+      ...(callback !== undefined ? { oauthPort: config.ports.oauthBase + index - 1 } : {}),
+    };
+  });
+}
+
+export function allAgentInstances(config: FleetConfig): AgentInstance[] {
+  return AGENT_TYPES.flatMap((t) => agentInstances(config, t));
+}

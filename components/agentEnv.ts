@@ -1,0 +1,40 @@
+/** The environment of one agent container, exactly as docs/agent-interface.md fixes it. */
+import { AGENT_CATALOGUE } from "../catalogue/agentTypes";
+import type { AgentInstance } from "../catalogue/instances";
+import type { FleetConfig } from "../config/fleetConfig";
+import { BROKER_ALIAS, BROKER_PORT } from "./broker";
+import { LITELLM_ALIAS, LITELLM_PORT } from "./litellm";
+
+export const GATEWAY_URL = `http://${LITELLM_ALIAS}:${LITELLM_PORT}`;
+export const BROKER_URL = `http://${BROKER_ALIAS}:${BROKER_PORT}`;
+
+export interface AgentSecretValues {
+  /** The LiteLLM key agents use in api_key mode (the master key: see README, known limitations). */
+  gatewayKey: string;
+  /** The agent's own broker token (broker/src/auth/agentToken.ts). */
+  agentToken: string;
+}
+
+export function agentEnv(config: FleetConfig, agent: AgentInstance, secrets: AgentSecretValues): Record<string, string> {
+  const entry = AGENT_CATALOGUE[agent.type];
+  const model = config.models.agents[agent.type];
+  const ctx = { gatewayUrl: GATEWAY_URL, model };
+  const common = {
+    LLPM_AGENT_ID: agent.id,
+    LLPM_AGENT_TYPE: agent.type,
+    LLPM_AGENT_INDEX: String(agent.index),
+    LLPM_STACK: config.stack,
+    LLPM_AUTH_MODE: config.authMode,
+    LLPM_BROKER_URL: BROKER_URL,
+    LLPM_AGENT_TOKEN: secrets.agentToken,
+    LLPM_GATEWAY_URL: GATEWAY_URL,
+    LLPM_MODEL: model,
+    LLPM_CLI_OPTIONS: JSON.stringify(config.cliOptions[agent.type]),
+    LLPM_JOB_TIMEOUT_SECONDS: String(config.jobTimeoutSeconds),
+  };
+  if (config.authMode === "subscription") {
+    if (!entry.subscription) throw new Error(`${agent.type} has no subscription mode (config validation should have refused it)`);
+    return { ...common, ...entry.subscription.env(ctx) };
+  }
+  return { ...common, ...entry.apiKey.env(ctx), [entry.apiKey.keyVariable]: secrets.gatewayKey };
+}

@@ -1,0 +1,86 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { agentToken } from "../broker/src/auth/agentToken";
+import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
+import { agentInstances, type AgentInstance } from "../catalogue/instances";
+import { agentLabels } from "../catalogue/naming";
+import type { FleetConfig } from "../config/fleetConfig";
+import type { HostUser } from "../config/hostUser";
+import { agentEnv } from "./agentEnv";
+import { agentLimits } from "./agentLimits";
+import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { WorkspaceFolder } from "./workspaceFolder";
+
+const AGENT_HOME = "/home/agent";
+
+export interface AgentPoolArgs {
+  config: FleetConfig;
+  type: AgentType;
+  image: pulumi.Output<string>;
+  networkName: pulumi.Input<string>;
+  gatewayKey: pulumi.Output<string>;
+  brokerToken: pulumi.Output<string>;
+  agentUser: HostUser;
+  homeDir: string;
+}
+
+/** The user's own files agents may read (opt-in, read-only), so agents can use git remotes. */
+export function hostFileMounts(config: FleetConfig, homeDir: string): docker.types.input.ContainerMount[] {
+  const mounts: docker.types.input.ContainerMount[] = [];
+  if (config.hostMounts.ssh)
+    mounts.push({ type: "bind", source: path.join(homeDir, ".ssh"), target: `${AGENT_HOME}/.ssh`, readOnly: true });
+  if (config.hostMounts.gitconfig) {
+    mounts.push({ type: "bind", source: path.join(homeDir, ".gitconfig"), target: `${AGENT_HOME}/.gitconfig`, readOnly: true });
+  }
+  return mounts;
+}
+
+/**
+ * N instances of one agent type. Resource names come from the instance index, so raising the
+ * count only adds resources and lowering it only removes the highest indexes.
+ */
+export class AgentPool extends pulumi.ComponentResource {
+  readonly instances: AgentInstance[];
+
+  constructor(name: string, args: AgentPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llpm:fleet:AgentPool", name, {}, opts);
+    this.instances = agentInstances(args.config, args.type);
+    for (const agent of this.instances) this.declareAgent(agent, args);
+    this.registerOutputs({ agents: this.instances.map((a) => a.id) });
+  }
+
+  private declareAgent(agent: AgentInstance, args: AgentPoolArgs): void {
+    const { config } = args;
+    const { uid, gid } = args.agentUser;
+    const folder = new WorkspaceFolder(`workspace-${agent.id}`, { path: agent.workspacePath, uid, gid }, { parent: this });
+    const envs = pulumi
+      .all([args.gatewayKey, args.brokerToken])
+      .apply(([gatewayKey, brokerToken]) =>
+        envList(agentEnv(config, agent, { gatewayKey, agentToken: agentToken(brokerToken, agent.id) })),
+      );
+    const callbackPort = AGENT_CATALOGUE[agent.type].oauthCallbackPort;
+    new docker.Container(
+      `agent-${agent.id}`,
+      {
+        name: agent.containerName,
+        hostname: agent.id,
+        image: args.image,
+        labels: dockerLabels(agentLabels(config.stack, agent.type, agent.index, config.authMode)),
+        user: `${uid}:${gid}`,
+        envs: pulumi.secret(envs),
+        networksAdvanced: [{ name: args.networkName }],
+        mounts: [{ type: "bind", source: agent.workspacePath, target: "/workspace" }, ...hostFileMounts(config, args.homeDir)],
+        ports:
+          agent.oauthPort !== undefined && callbackPort !== undefined
+            ? [publishedPort(config.ports.bindAddress, agent.oauthPort, callbackPort)]
+            : [],
+        // Reaps the zombies CLIs leave behind (killed jobs, tool subprocesses).
+        init: true,
+        ...agentLimits(config.resources[agent.type], config.processLimit),
+        ...fleetContainerBasics(["llpm-healthcheck"]),
+      },
+      { parent: this, dependsOn: [folder], ...REPLACE_BY_DELETING_FIRST },
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/** Small pieces every fleet container shares, as @pulumi/docker input shapes. */
+import type * as docker from "@pulumi/docker";
+
+type Label = docker.types.input.ContainerLabel;
+type Port = docker.types.input.ContainerPort;
+
+export function dockerLabels(labels: Record<string, string>): Label[] {
+  return Object.entries(labels).map(([label, value]) => ({ label, value }));
+}
+
+export function publishedPort(bindAddress: string, hostPort: number, containerPort: number): Port {
+  return { ip: bindAddress, external: hostPort, internal: containerPort, protocol: "tcp" };
+}
+
+/** `NAME=value` lines, in a stable order so an unchanged env never shows as a diff. */
+export function envList(env: Record<string, string>): string[] {
+  return Object.keys(env)
+    .sort()
+    .map((k) => `${k}=${env[k]}`);
+}
+
+/**
+ * What every fleet container runs with: no capabilities unless listed, no privilege gain through
+ * setuid, a healthcheck, and a restart policy that brings it back after a crash or a reboot but
+ * leaves it down when someone stopped it.
+ */
+export function fleetContainerBasics(healthcheckCommand: string[], keepCapabilities: string[] = []) {
+  return {
+    capabilities: { drops: ["ALL"], ...(keepCapabilities.length > 0 ? { adds: keepCapabilities } : {}) },
+    securityOpts: ["no-new-privileges:true"],
+    healthcheck: { tests: ["CMD", ...healthcheckCommand], interval: "30s", timeout: "10s", startPeriod: "20s", retries: 3 },
+    restart: "unless-stopped",
+  };
+}
+
+/** A named container with a fixed host port cannot exist twice: replace means delete first. */
+export const REPLACE_BY_DELETING_FIRST = { deleteBeforeReplace: true };

@@ -1,0 +1,127 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { AGENT_TYPES } from "../catalogue/agentTypes";
+import { allAgentInstances, type AgentInstance } from "../catalogue/instances";
+import type { FleetConfig } from "../config/fleetConfig";
+import type { HostUser } from "../config/hostUser";
+import { PROVIDER_KEYS } from "../config/secretKeys";
+import { AgentImages } from "./images";
+import { AgentPool } from "./agentPool";
+import { Broker } from "./broker";
+import { FleetNetwork } from "./network";
+import { FleetSecrets } from "./fleetSecrets";
+import { LiteLlm } from "./litellm";
+import { Postgres } from "./postgres";
+
+export interface FleetArgs {
+  config: FleetConfig;
+  /** Secret config values by key (`anthropicApiKey`, `brokerToken` ...); absent ones are unset. */
+  secrets: Record<string, pulumi.Output<string> | undefined>;
+  agentUser: HostUser;
+  homeDir: string;
+  /** Folder holding `images/` and `broker/`. */
+  projectRoot: string;
+  dockerSocket: { path: string; gid: number };
+}
+
+/** Host address for URLs: a wildcard bind is still reached on loopback from the deploying host. */
+function urlHost(bindAddress: string): string {
+  return bindAddress === "0.0.0.0" ? "127.0.0.1" : bindAddress;
+}
+
+/** The whole fleet: network, images, Postgres, LiteLLM, broker and one pool per agent type. */
+export class Fleet extends pulumi.ComponentResource {
+  readonly brokerUrl: string;
+  readonly litellmUrl: string;
+  readonly agents: AgentInstance[];
+  readonly brokerToken: pulumi.Output<string>;
+  readonly litellmMasterKey: pulumi.Output<string>;
+
+  constructor(name: string, args: FleetArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llpm:fleet:Fleet", name, {}, opts);
+    const { config } = args;
+    const child = { parent: this };
+    const providerKeys = Object.fromEntries(
+      PROVIDER_KEYS.flatMap((k) => {
+        const value = args.secrets[k.configKey];
+        return value ? [[k.configKey, value]] : [];
+      }),
+    );
+    const secrets = new FleetSecrets(
+      "secrets",
+      { litellmMasterKey: args.secrets.litellmMasterKey, brokerToken: args.secrets.brokerToken },
+      child,
+    );
+    const network = new FleetNetwork("network", { stack: config.stack }, child);
+    const postgres = new Postgres(
+      "postgres",
+      { stack: config.stack, image: config.postgresImage, networkName: network.name, password: secrets.postgresPassword },
+      child,
+    );
+    new LiteLlm(
+      "litellm",
+      {
+        config,
+        networkName: network.name,
+        masterKey: secrets.litellmMasterKey,
+        saltKey: secrets.litellmSaltKey,
+        databaseUrl: postgres.databaseUrl,
+        providerKeys,
+      },
+      { parent: this, dependsOn: [postgres] },
+    );
+    new Broker(
+      "broker",
+      {
+        stack: config.stack,
+        contextDir: path.join(args.projectRoot, "broker"),
+        nodeImage: config.brokerNodeImage,
+        extraCaCertificates: config.extraCaCertificates,
+        networkName: network.name,
+        bindAddress: config.ports.bindAddress,
+        hostPort: config.ports.broker,
+        brokerToken: secrets.brokerToken,
+        jobTimeoutSeconds: config.jobTimeoutSeconds,
+        dockerSocket: args.dockerSocket,
+      },
+      child,
+    );
+    const usedTypes = AGENT_TYPES.filter((t) => config.agents[t] > 0);
+    const images = new AgentImages(
+      "images",
+      {
+        stack: config.stack,
+        imagesDir: path.join(args.projectRoot, "images"),
+        baseImage: config.baseImage,
+        toolchains: config.toolchains,
+        extraCaCertificates: config.extraCaCertificates,
+        agentUser: args.agentUser,
+        types: usedTypes,
+      },
+      child,
+    );
+    for (const type of usedTypes) {
+      new AgentPool(
+        `pool-${type}`,
+        {
+          config,
+          type,
+          image: images.imageFor(type),
+          networkName: network.name,
+          gatewayKey: secrets.litellmMasterKey,
+          brokerToken: secrets.brokerToken,
+          agentUser: args.agentUser,
+          homeDir: args.homeDir,
+        },
+        child,
+      );
+    }
+    const host = urlHost(config.ports.bindAddress);
+    this.brokerUrl = `http://${host}:${config.ports.broker}`;
+    this.litellmUrl = `http://${host}:${config.ports.litellm}`;
+    this.agents = allAgentInstances(config);
+    this.brokerToken = secrets.brokerToken;
+    this.litellmMasterKey = secrets.litellmMasterKey;
+    this.registerOutputs({ brokerUrl: this.brokerUrl, litellmUrl: this.litellmUrl });
+  }
+}

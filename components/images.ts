@@ -1,0 +1,65 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
+import type { HostUser } from "../config/hostUser";
+import { buildLocalImage, localImageName } from "./localImage";
+
+export interface AgentImagesArgs {
+  stack: string;
+  imagesDir: string;
+  baseImage: string;
+  toolchains: string[];
+  extraCaCertificates: string;
+  agentUser: HostUser;
+  /** Only types with at least one instance get an image. */
+  types: AgentType[];
+}
+
+/**
+ * The base image and one image per agent type, each built once and shared by every instance of
+ * its type.
+ */
+export class AgentImages extends pulumi.ComponentResource {
+  readonly base: docker.Image;
+  private readonly byType: Partial<Record<AgentType, docker.Image>> = {};
+
+  constructor(name: string, args: AgentImagesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("llpm:fleet:AgentImages", name, {}, opts);
+    const baseArgs = {
+      stack: args.stack,
+      image: "base",
+      contextDir: path.join(args.imagesDir, "base"),
+      buildArgs: {
+        BASE_IMAGE: args.baseImage,
+        AGENT_UID: String(args.agentUser.uid),
+        AGENT_GID: String(args.agentUser.gid),
+        TOOLCHAINS: args.toolchains.join(","),
+        EXTRA_CA_CERTIFICATES: args.extraCaCertificates,
+      },
+    };
+    const baseName = localImageName(baseArgs);
+    this.base = buildLocalImage("image-base", baseArgs, { parent: this });
+    for (const type of args.types) {
+      this.byType[type] = buildLocalImage(
+        `image-${type}`,
+        {
+          stack: args.stack,
+          image: type,
+          contextDir: path.join(args.imagesDir, AGENT_CATALOGUE[type].imageFolder),
+          // The base's content tag is in its name, so a changed base rebuilds every agent image.
+          buildArgs: { LLPM_BASE_IMAGE: baseName, EXTRA_CA_CERTIFICATES: args.extraCaCertificates },
+        },
+        { parent: this, dependsOn: [this.base] },
+      );
+    }
+    this.registerOutputs({ base: this.base.imageName });
+  }
+
+  /** The image a container of this type runs: the build's digest, so a rebuild replaces it. */
+  imageFor(type: AgentType): pulumi.Output<string> {
+    const image = this.byType[type];
+    if (!image) throw new Error(`no image was declared for agent type ${type}`);
+    return image.repoDigest;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The validated fleet config: every default resolved, every cross-key rule checked. Pure: the
+ * host (env, home folder, file reads) is injected, so the whole path is unit-testable.
+ */
+import { AGENT_CATALOGUE, AGENT_TYPES, type AgentType, type AuthMode } from "../catalogue/agentTypes";
+import {
+  DEFAULT_AGENT_COUNTS,
+  DEFAULT_BASE_IMAGE,
+  DEFAULT_JOB_TIMEOUT_SECONDS,
+  DEFAULT_LITELLM_IMAGE,
+  DEFAULT_MODEL_LIST,
+  DEFAULT_NODE_IMAGE,
+  DEFAULT_PORTS,
+  DEFAULT_PROCESS_LIMIT,
+  DEFAULT_POSTGRES_IMAGE,
+  DEFAULT_RESOURCES,
+  KNOWN_TOOLCHAINS,
+  type AgentResources,
+  type ModelEntry,
+} from "./defaults";
+import { expandHome, resolveWorkspaceRoot, type HostLookup } from "./hostPaths";
+import { ConfigError, type ConfigProblem } from "./problems";
+import { parseStackConfig, type StackConfigInput } from "./schema";
+import { fleetConfigProblems } from "./crossChecks";
+
+export interface FleetConfig {
+  stack: string;
+  agents: Record<AgentType, number>;
+  authMode: AuthMode;
+  workspaceRoot: string;
+  baseImage: string;
+  brokerNodeImage: string;
+  postgresImage: string;
+  ports: { broker: number; litellm: number; oauthBase: number; bindAddress: string };
+  models: { agents: Record<AgentType, string>; list: ModelEntry[] };
+  cliOptions: Record<AgentType, string[]>;
+  litellm: {
+    image: string;
+    fallbacks: Record<string, string[]>;
+    cache: boolean;
+    upstream: Record<string, { apiBase?: string }>;
+  };
+  resources: Record<AgentType, AgentResources>;
+  hostMounts: { ssh: boolean; gitconfig: boolean };
+  /** PEM text trusted at build and run time; "" when none is configured. */
+  extraCaCertificates: string;
+  toolchains: string[];
+  jobTimeoutSeconds: number;
+  /** nproc of every agent container; see DEFAULT_PROCESS_LIMIT. */
+  processLimit: number;
+}
+
+function perType<T>(make: (t: AgentType) => T): Record<AgentType, T> {
+  return Object.fromEntries(AGENT_TYPES.map((t) => [t, make(t)])) as Record<AgentType, T>;
+}
+
+/** Fills every default; `agents` absent means the dev preset, a partial `agents` means 0 for the rest. */
+export function withDefaults(input: StackConfigInput, stack: string, workspaceRoot: string, extraCaPem: string): FleetConfig {
+  return {
+    stack,
+    agents: input.agents ? perType((t) => input.agents?.[t] ?? 0) : { ...DEFAULT_AGENT_COUNTS },
+    authMode: input.authMode ?? "api_key",
+    workspaceRoot,
+    baseImage: input.baseImage ?? DEFAULT_BASE_IMAGE,
+    brokerNodeImage: input.brokerNodeImage ?? DEFAULT_NODE_IMAGE,
+    postgresImage: input.postgresImage ?? DEFAULT_POSTGRES_IMAGE,
+    ports: { ...DEFAULT_PORTS, ...input.ports },
+    models: {
+      agents: perType((t) => input.models?.agents?.[t] ?? AGENT_CATALOGUE[t].defaultModel),
+      list: input.models?.list ?? DEFAULT_MODEL_LIST.map((m) => ({ ...m })),
+    },
+    cliOptions: perType((t) => input.cliOptions?.[t] ?? []),
+    litellm: {
+      image: input.litellm?.image ?? DEFAULT_LITELLM_IMAGE,
+      fallbacks: input.litellm?.fallbacks ?? {},
+      cache: input.litellm?.cache ?? true,
+      upstream: input.litellm?.upstream ?? {},
+    },
+    resources: perType((t) => ({ ...DEFAULT_RESOURCES, ...input.resources?.[t] })),
+    hostMounts: { ssh: input.hostMounts?.ssh ?? false, gitconfig: input.hostMounts?.gitconfig ?? false },
+    extraCaCertificates: extraCaPem,
+    toolchains: input.toolchains ?? [...KNOWN_TOOLCHAINS],
+    jobTimeoutSeconds: input.jobTimeoutSeconds ?? DEFAULT_JOB_TIMEOUT_SECONDS,
+    processLimit: input.processLimit ?? DEFAULT_PROCESS_LIMIT,
+  };
+}
+
+const PEM_ALLOWED = "a path to a readable PEM file holding at least one -----BEGIN CERTIFICATE----- block";
+
+function readExtraCa(configured: string | undefined, host: HostLookup): { pem: string; problem?: ConfigProblem } {
+  if (configured === undefined) return { pem: "" };
+  const file = expandHome(configured, host.homeDir);
+  const text = file.startsWith("/") ? host.readFile(file) : undefined;
+  if (text === undefined || !text.includes("-----BEGIN CERTIFICATE-----")) {
+    return { pem: "", problem: { key: "extraCaCertificates", value: configured, allowed: PEM_ALLOWED } };
+  }
+  return { pem: text };
+}
+
+/**
+ * Validates a stack's raw config (the JSON values under the `llpm-fleet` namespace) and returns the
+ * full FleetConfig, or throws one ConfigError listing every problem found.
+ */
+export function validateFleetConfig(raw: Record<string, unknown>, stack: string, host: HostLookup): FleetConfig {
+  const parsed = parseStackConfig(raw);
+  const rawRoot = typeof raw.workspaceRoot === "string" ? raw.workspaceRoot : undefined;
+  const root = resolveWorkspaceRoot(rawRoot, host);
+  const ca = readExtraCa(typeof raw.extraCaCertificates === "string" ? raw.extraCaCertificates : undefined, host);
+  const problems = [...parsed.problems];
+  if ("problem" in root) problems.push(root.problem);
+  if (ca.problem) problems.push(ca.problem);
+  if (parsed.value === undefined || "problem" in root || ca.problem) throw new ConfigError(problems);
+  const config = withDefaults(parsed.value, stack, root.root, ca.pem);
+  const crossProblems = fleetConfigProblems(config);
+  if (crossProblems.length > 0) throw new ConfigError(crossProblems);
+  return config;
+}

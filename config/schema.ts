@@ -1,0 +1,151 @@
+/**
+ * The shape of the stack config as the user writes it (every key optional; defaults are applied
+ * afterwards). Each leaf's error message is the description of what is allowed, so a zod issue
+ * turns straight into a ConfigProblem.
+ */
+import { z } from "zod";
+import { AGENT_TYPES, AUTH_MODES, type AgentType } from "../catalogue/agentTypes";
+import { FORBIDDEN_LITELLM_VERSIONS, KNOWN_TOOLCHAINS, MAX_INSTANCES_PER_TYPE } from "./defaults";
+import type { ConfigProblem } from "./problems";
+
+function wholeNumber(min: number, max: number) {
+  const allowed = { error: `a whole number from ${min} to ${max}` };
+  return z.number(allowed).int(allowed).min(min, allowed).max(max, allowed);
+}
+
+function decimal(min: number, max: number) {
+  const allowed = { error: `a number from ${min} to ${max}` };
+  return z.number(allowed).min(min, allowed).max(max, allowed);
+}
+
+function text(allowed: string) {
+  return z.string({ error: allowed }).min(1, { error: allowed });
+}
+
+function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `one of ${values.join(", ")}` });
+}
+
+const flag = z.boolean({ error: "true or false" });
+
+/** A strict object: unknown keys are errors that list the known ones. */
+function strict<S extends z.ZodRawShape>(shape: S) {
+  const keys = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `one of the keys ${keys}` : `an object with the keys ${keys}`),
+  });
+}
+
+function perAgentType<T extends z.ZodType>(value: T) {
+  const shape = Object.fromEntries(AGENT_TYPES.map((t) => [t, value.optional()])) as { [K in AgentType]: z.ZodOptional<T> };
+  return strict(shape).optional();
+}
+
+/** An image reference with an explicit version tag or digest: floating tags make deploys unrepeatable. */
+const FLOATING_TAGS = ["latest", "stable", "main", "main-latest", "main-stable", "nightly"];
+
+function imageTag(ref: string): string | undefined {
+  if (ref.includes("@sha256:")) return ref.split("@")[1];
+  const lastSegment = ref.slice(ref.lastIndexOf("/") + 1);
+  const colon = lastSegment.indexOf(":");
+  return colon < 0 ? undefined : lastSegment.slice(colon + 1);
+}
+
+export function isPinnedImage(ref: string): boolean {
+  const tag = imageTag(ref);
+  return tag !== undefined && tag !== "" && !FLOATING_TAGS.includes(tag);
+}
+
+const PINNED = "an image reference with an exact version tag, e.g. name:1.2.3 (not latest or another floating tag)";
+const pinnedImage = text(PINNED).refine(isPinnedImage, { error: PINNED });
+
+const LITELLM_ALLOWED = `${PINNED}, not LiteLLM ${FORBIDDEN_LITELLM_VERSIONS.join(" or ")} (compromised releases)`;
+const litellmImage = text(LITELLM_ALLOWED)
+  .refine(isPinnedImage, { error: LITELLM_ALLOWED })
+  .refine(
+    (ref) =>
+      !FORBIDDEN_LITELLM_VERSIONS.some((v) =>
+        new RegExp(`(^|[^0-9.])${v.replace(/\./g, "\\.")}($|[^0-9])`).test(imageTag(ref) ?? ""),
+      ),
+    {
+      error: LITELLM_ALLOWED,
+    },
+  );
+
+const url = z.url({ protocol: /^https?$/, error: "an http(s) URL" });
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+const bindAddress = text("an IPv4 address such as 127.0.0.1").regex(IPV4, { error: "an IPv4 address such as 127.0.0.1" });
+
+const modelName = text("a model name of letters, digits, '.', '-', '_' or '/'").regex(/^[A-Za-z0-9._/-]+$/, {
+  error: "a model name of letters, digits, '.', '-', '_' or '/'",
+});
+
+const modelEntry = strict({
+  name: modelName,
+  model: text("LiteLLM's provider/model id, e.g. anthropic/claude-sonnet-4-5").regex(/^[^/\s]+\/\S+$/, {
+    error: "LiteLLM's provider/model id, e.g. anthropic/claude-sonnet-4-5",
+  }),
+});
+
+export const stackConfigSchema = strict({
+  agents: perAgentType(wholeNumber(0, MAX_INSTANCES_PER_TYPE)),
+  authMode: oneOf(AUTH_MODES).optional(),
+  workspaceRoot: text("a folder path, absolute or starting with ~/").optional(),
+  baseImage: pinnedImage.optional(),
+  brokerNodeImage: pinnedImage.optional(),
+  postgresImage: pinnedImage.optional(),
+  ports: strict({
+    broker: wholeNumber(1, 65535).optional(),
+    litellm: wholeNumber(1, 65535).optional(),
+    oauthBase: wholeNumber(1, 65535).optional(),
+    bindAddress: bindAddress.optional(),
+  }).optional(),
+  models: strict({
+    agents: perAgentType(modelName),
+    list: z.array(modelEntry, { error: "a list of {name, model} entries" }).min(1, { error: "at least one model" }).optional(),
+  }).optional(),
+  cliOptions: perAgentType(z.array(z.string({ error: "a string" }), { error: "a list of strings" })),
+  litellm: strict({
+    image: litellmImage.optional(),
+    fallbacks: z
+      .record(modelName, z.array(modelName, { error: "a list of model names" }), {
+        error: "an object: model name -> list of fallback model names",
+      })
+      .optional(),
+    cache: flag.optional(),
+    upstream: z
+      .record(modelName, strict({ apiBase: url.optional() }), { error: "an object: model name -> {apiBase}" })
+      .optional(),
+  }).optional(),
+  resources: perAgentType(
+    strict({
+      memoryMb: wholeNumber(256, 1048576).optional(),
+      cpus: decimal(0.1, 256).optional(),
+      processes: wholeNumber(16, 65536).optional(),
+    }),
+  ),
+  hostMounts: strict({ ssh: flag.optional(), gitconfig: flag.optional() }).optional(),
+  extraCaCertificates: text("a path to a PEM file, absolute or starting with ~/").optional(),
+  toolchains: z
+    .array(oneOf(KNOWN_TOOLCHAINS as [string, ...string[]]), { error: `a list drawn from ${KNOWN_TOOLCHAINS.join(", ")}` })
+    .optional(),
+  jobTimeoutSeconds: wholeNumber(10, 86400).optional(),
+  processLimit: wholeNumber(256, 4194304).optional(),
+});
+
+export type StackConfigInput = z.infer<typeof stackConfigSchema>;
+
+export function parseStackConfig(raw: unknown): { value?: StackConfigInput; problems: ConfigProblem[] } {
+  const result = stackConfigSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return { value: result.data, problems: [] };
+  return { problems: result.error.issues.flatMap(issueToProblems) };
+}
+
+function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
+  const key = issue.path.map(String).join(".");
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((k) => ({ key: key ? `${key}.${k}` : k, value: "(unknown key)", allowed: issue.message }));
+  }
+  return [{ key: key || "(stack config)", value: (issue as { input?: unknown }).input, allowed: issue.message }];
+}

@@ -1,0 +1,60 @@
+import Docker from "dockerode";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import supertest from "supertest";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { createBroker, type Broker } from "../../../broker/src/app";
+import { loadConfig, type BrokerConfig } from "../../../broker/src/config";
+import { DockerRuntime } from "../../../broker/src/runtime/docker/dockerRuntime";
+import { createLogger } from "../../../broker/src/log";
+
+export const TOKEN = "test-broker-token-0123456789abcdef";
+
+export interface RunningBroker {
+  broker: Broker;
+  config: BrokerConfig;
+  server: Server;
+  url: string;
+  api: supertest.Agent;
+  stop(): Promise<void>;
+}
+
+/** A temporary folder for a broker database that outlives one broker (restart tests). */
+export function tempDbPath(): { path: string; remove(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "llpmt-brk-db-"));
+  return { path: path.join(dir, "broker.db"), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The real broker on 127.0.0.1 (random port) against the real Docker engine. */
+export async function startBroker(stack: string, dbPath: string, env: Record<string, string> = {}): Promise<RunningBroker> {
+  const config = loadConfig({
+    BROKER_TOKEN: TOKEN,
+    LLPM_STACK: stack,
+    BROKER_DB: dbPath,
+    BROKER_PORT: "0",
+    BROKER_RESYNC_SECONDS: "2",
+    ...env,
+  });
+  const log = createLogger(process.env.BROKER_TEST_LOG ?? "silent", stack);
+  const broker = createBroker(config, new DockerRuntime(new Docker(), stack, log), log);
+  await broker.start();
+  const server = await new Promise<Server>((resolve) => {
+    const s = broker.app.listen(0, "127.0.0.1", () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = supertest.agent(url).set("Authorization", `Bearer ${TOKEN}`);
+  return {
+    broker,
+    config,
+    server,
+    url,
+    api,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      broker.close();
+    },
+  };
+}

@@ -1,0 +1,273 @@
+// The whole fleet on a real Docker engine (issue 5): the real program's resources for a fresh
+// stack, materialised by the harness with local stand-ins for pulled images; real agent CLIs in
+// their containers, a real LiteLLM routing to the stub model server, jobs through the broker.
+// The phases run in order and share the fleet; teardown runs also when one fails.
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import Docker from "dockerode";
+import { DockerFleet, sweepStack } from "./harness/dockerFleet";
+import { LOCAL_STAND_INS } from "./harness/imageSubstitution";
+import type { ResourceDiff } from "./harness/plan";
+import { AGENT_UID } from "../images/support/image-builds";
+import { runProgram, type ProgramRun } from "../support/runProgram";
+import { BrokerClient, type Agent, type Job } from "./support/brokerClient";
+import { commandLines } from "./support/containerProcesses";
+import { Dashboard } from "./support/dashboard";
+import { e2eStackConfig, UPSTREAM_KEYS, writeExtraCaFile, type HostPorts } from "./support/fleetConfig";
+import { freePort, freePortRange } from "./support/freePorts";
+import { e2eStackName } from "./support/stackName";
+import { buildStubImage, StubModelServer, type StubRequest } from "./support/stubModelServer";
+
+const repoDir = path.resolve(__dirname, "../..");
+const artifactsDir = path.join(__dirname, "artifacts");
+const DEV_COUNTS = { "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 };
+const TEAM_COUNTS = { "claude-code": 1, "openai-codex": 2, aider: 2, opencode: 1 };
+const AGENT_TYPES = Object.keys(DEV_COUNTS);
+// Healthchecks run every 30 s (the program's timing), and a loaded 2-core machine needs a few rounds.
+const READY_TIMEOUT_MS = 5 * 60_000;
+// A cold first build (agent CLIs from npm and PyPI, the broker's native module) takes minutes.
+const COLD_BUILD_MS = 25 * 60_000;
+
+const started = Date.now();
+function phase(text: string): void {
+  console.log(`    [e2e +${Math.round((Date.now() - started) / 1000)}s] ${text}`);
+}
+
+const allReady = (count: number) => (agents: Agent[]) => agents.length === count && agents.every((a) => a.state === "ready");
+
+describe("e2e: the dev fleet on a real Docker engine", function () {
+  this.timeout(READY_TIMEOUT_MS + 60_000);
+  // Each phase builds on the fleet the previous ones left; after a failure the rest would only
+  // report the same failure again.
+  this.bail(true);
+  const docker = new Docker();
+  const stack = e2eStackName();
+  const runDir = mkdtempSync(path.join(tmpdir(), `llpm-${stack}-`));
+  const workspaceRoot = path.join(runDir, "workspaces");
+  const stubName = `llpm-${stack}-stub-model`;
+  const fleet = new DockerFleet({
+    docker,
+    programDir: repoDir,
+    substitutions: LOCAL_STAND_INS,
+    imageCache: "llpm-e2e-cache",
+    log: phase,
+  });
+  let ports: HostPorts;
+  let extraCaFile: string;
+  let dev: ProgramRun;
+  let broker: BrokerClient;
+  let stub: StubModelServer;
+  const finishedJobs: Job[] = [];
+
+  const program = (agents: Record<string, number>) => runProgram({ stack, config: { ...e2eStackConfig(workspaceRoot, ports, extraCaFile), agents } });
+  const containerOf = (agentId: string) => `llpm-${stack}-${agentId}`;
+
+  before(async () => {
+    ports = { broker: await freePort(), litellm: await freePort(), oauthBase: await freePortRange(2) };
+    extraCaFile = writeExtraCaFile(runDir);
+    buildStubImage(repoDir);
+    phase(`stack ${stack}, workspaces in ${workspaceRoot}, ports ${JSON.stringify(ports)}`);
+  });
+
+  after(async function () {
+    this.timeout(180_000);
+    await StubModelServer.remove(docker, stubName);
+    await fleet.teardown().catch((error: Error) => console.error(error.message));
+    const swept = await sweepStack(docker, stack);
+    if (swept.length > 0) console.error(`swept after teardown: ${swept.join(", ")}`);
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  it("brings up the dev stack: every container healthy, the broker lists four ready agents", async function () {
+    this.timeout(COLD_BUILD_MS + READY_TIMEOUT_MS);
+    dev = await program(DEV_COUNTS);
+    phase(`program recorded ${dev.resources.length} resources`);
+    await fleet.apply(dev.resources, READY_TIMEOUT_MS);
+    phase("every container is ready");
+    stub = await StubModelServer.start(docker, stubName, `llpm-${stack}`);
+    broker = new BrokerClient(dev.outputs.brokerUrl, dev.outputs.brokerToken);
+    expect(dev.outputs.brokerUrl).to.equal(`http://127.0.0.1:${ports.broker}`);
+    await broker.waitUntilUp();
+    const agents = await broker.waitForAgents("all four ready", allReady(4));
+    expect(agents.map((a) => a.id).sort()).to.deep.equal(AGENT_TYPES.map((type) => `${type}-1`).sort());
+    phase("broker lists four ready agents");
+  });
+
+  for (const agentType of AGENT_TYPES) {
+    it(`runs a job on ${agentType}: the real CLI, through LiteLLM, answered by the stub`, async () => {
+      const word = `answer-${agentType}-${stack}`;
+      const job = await broker.waitForJob((await broker.submit(agentType, `SAY ${word}`)).id);
+      expect(job.state, job.reason ?? job.log).to.equal("completed");
+      expect(job.agentId).to.equal(`${agentType}-1`);
+      expect(job.result).to.contain(`STUB-ANSWER: ${word}`);
+      const seen = (await stub.requests()).filter((r) => JSON.stringify(r.body).includes(word));
+      expect(seen, "the stub saw the prompt").to.not.be.empty;
+      for (const request of seen) expectCameThroughLiteLlm(request);
+      finishedJobs.push(job);
+      phase(`${agentType}: completed via ${[...new Set(seen.map((r) => r.path))].join(", ")}`);
+    });
+  }
+
+  it("writes a file through the CLI's tool into that agent's workspace only, owned by the agent user", async () => {
+    const file = `e2e-${stack}.txt`;
+    const content = `written-by-claude-${stack}`;
+    const job = await broker.waitForJob((await broker.submit("claude-code", `WRITE_FILE ${file} ${content}`)).id);
+    expect(job.state, job.reason ?? job.log).to.equal("completed");
+    const written = path.join(workspaceRoot, "claude-code-1", file);
+    expect(readFileSync(written, "utf8").trim()).to.equal(content);
+    expect(statSync(written).uid).to.equal(AGENT_UID);
+    for (const other of AGENT_TYPES.filter((t) => t !== "claude-code")) {
+      expect(existsSync(path.join(workspaceRoot, `${other}-1`, file)), `${other}-1's workspace`).to.equal(false);
+    }
+    finishedJobs.push(job);
+  });
+
+  it("cancels a long job: cancelled, and its process gone from the container", async () => {
+    // A paused stub keeps the CLI waiting on its model call: a job that would not end by itself.
+    await docker.getContainer(stubName).pause();
+    try {
+      const job = await broker.submit("openai-codex", `SAY never-answered-${stack}`);
+      await broker.waitForJob(job.id, ["running"], 60_000);
+      await waitFor("the job's CLI process to run", async () => (await jobProcesses("openai-codex-1")).length > 0);
+      await broker.cancel(job.id);
+      const cancelled = await broker.waitForJob(job.id, ["cancelled", "failed", "completed", "timed_out"], 10_000);
+      expect(cancelled.state).to.equal("cancelled");
+      await waitFor("the job's processes to be gone", async () => (await jobProcesses("openai-codex-1")).length === 0, 10_000);
+      finishedJobs.push(cancelled);
+    } finally {
+      await docker.getContainer(stubName).unpause();
+    }
+  });
+
+  it("fails the job of an agent whose container is killed mid-job; the agent comes back ready", async () => {
+    await docker.getContainer(stubName).pause();
+    let job: Job;
+    try {
+      job = await broker.submit("aider", `SAY killed-mid-job-${stack}`);
+      await broker.waitForJob(job.id, ["running"], 60_000);
+      await docker.getContainer(containerOf("aider-1")).kill();
+      job = await broker.waitForJob(job.id, ["failed", "cancelled", "completed", "timed_out"], 30_000);
+    } finally {
+      await docker.getContainer(stubName).unpause();
+    }
+    expect(job.state).to.equal("failed");
+    expect(job.reason).to.match(/container|stopped|died|killed|exited/i);
+    const down = await broker.waitForAgents("show aider-1 down", (agents) => ["stopped", "unhealthy"].includes(agentState(agents, "aider-1")), 30_000);
+    phase(`aider-1 is ${agentState(down, "aider-1")} (${job.reason})`);
+    await docker.getContainer(containerOf("aider-1")).start();
+    await broker.waitForAgents("show aider-1 ready again", allReady(4));
+    finishedJobs.push(job);
+  });
+
+  it("keeps every job across a broker container restart", async () => {
+    const before = await Promise.all(finishedJobs.map((j) => broker.job(j.id)));
+    await docker.getContainer(`llpm-${stack}-broker`).restart();
+    await broker.waitUntilUp();
+    const after = await Promise.all(finishedJobs.map((j) => broker.job(j.id)));
+    expect(after.map(summary)).to.deep.equal(before.map(summary));
+    await broker.waitForAgents("all four ready after the restart", allReady(4));
+  });
+
+  it("scales to the team counts by diff: only new containers, the old ones untouched, all found", async () => {
+    const idsBefore = await containerIds();
+    const team = await program(TEAM_COUNTS);
+    const diff = await fleet.applyDiff(dev.resources, team.resources, READY_TIMEOUT_MS);
+    expectOnlyInstances(diff, ["openai-codex-2", "aider-2"], "added");
+    const idsAfter = await containerIds();
+    for (const [name, id] of idsBefore) expect(idsAfter.get(name), `${name} was not recreated`).to.equal(id);
+    expect([...idsAfter.keys()].filter((name) => !idsBefore.has(name)).sort()).to.deep.equal(
+      [containerOf("aider-2"), containerOf("openai-codex-2")],
+    );
+    await broker.waitForAgents("all six ready", allReady(6));
+    phase("scaled up to the team counts");
+
+    const down = await fleet.applyDiff(team.resources, dev.resources, READY_TIMEOUT_MS);
+    expectOnlyInstances(down, ["openai-codex-2", "aider-2"], "removed");
+    const idsDown = await containerIds();
+    expect(new Map(idsDown)).to.deep.equal(idsBefore);
+    await broker.waitForAgents("back to the four dev agents", allReady(4));
+    phase("scaled back down");
+  });
+
+  it("shows the agents and the finished jobs in the dashboard (headless Chromium)", async () => {
+    mkdirSync(artifactsDir, { recursive: true });
+    const dashboard = await Dashboard.open();
+    try {
+      const page = await dashboard.page();
+      await page.goto(`${broker.baseUrl}/ui/agents`);
+      await page.fill("#token", dev.outputs.brokerToken);
+      await page.click("#token-form button[type=submit]");
+      for (const id of ["claude-code-1", "openai-codex-1", "aider-1", "opencode-1"]) {
+        await page.waitForSelector(`article.card[data-agent-id="${id}"]`, { timeout: 15_000 });
+      }
+      expect(await page.locator("article.card").count()).to.equal(4);
+      await page.screenshot({ path: path.join(artifactsDir, "dashboard-agents.png"), fullPage: true });
+
+      const claudeJobs = finishedJobs.filter((j) => j.agentId === "claude-code-1");
+      await page.goto(`${broker.baseUrl}/ui/agents/claude-code-1`);
+      for (const job of claudeJobs) {
+        const row = page.locator(`#jobs tr:has(a[href="/ui/jobs/${job.id}"])`);
+        await row.waitFor({ timeout: 15_000 });
+        expect(await row.innerText()).to.contain("completed");
+      }
+      await page.screenshot({ path: path.join(artifactsDir, "dashboard-claude-code-1.png"), fullPage: true });
+    } finally {
+      await dashboard.close();
+    }
+  });
+
+  it("tears down: no container, network or volume of the run is left", async () => {
+    await StubModelServer.remove(docker, stubName);
+    await fleet.teardown();
+    const label = { label: [`llpm.stack=${stack}`] };
+    const named = { name: [`llpm-${stack}`] };
+    expect(await docker.listContainers({ all: true, filters: label })).to.be.empty;
+    expect(await docker.listContainers({ all: true, filters: named })).to.be.empty;
+    expect(await docker.listNetworks({ filters: named })).to.be.empty;
+    expect((await docker.listVolumes({ filters: named })).Volumes ?? []).to.be.empty;
+  });
+
+  async function jobProcesses(agentId: string): Promise<string[]> {
+    return (await commandLines(docker, containerOf(agentId))).filter((line) => line.includes("llpm-run-job"));
+  }
+
+  async function containerIds(): Promise<Map<string, string>> {
+    const containers = await docker.listContainers({ all: true, filters: { label: [`llpm.stack=${stack}`] } });
+    return new Map(containers.map((c) => [c.Names[0].replace(/^\//, ""), c.Id]));
+  }
+});
+
+/**
+ * LiteLLM, not the agent, called the stub: the call carries an upstream provider key, which only
+ * LiteLLM holds (agents get LiteLLM's own key).
+ */
+function expectCameThroughLiteLlm(request: StubRequest): void {
+  const key = request.headers["x-api-key"] ?? request.headers.authorization?.replace(/^Bearer /, "");
+  expect([UPSTREAM_KEYS.anthropicApiKey, UPSTREAM_KEYS.openaiApiKey], `${request.path} key`).to.include(key);
+}
+
+function agentState(agents: Agent[], id: string): string {
+  return agents.find((a) => a.id === id)?.state ?? "absent";
+}
+
+function summary(job: Job) {
+  return { id: job.id, state: job.state, result: job.result, reason: job.reason, exitCode: job.exitCode };
+}
+
+/** Scaling touches only the named instances' container and workspace, and changes nothing else. */
+function expectOnlyInstances(diff: ResourceDiff, instanceIds: string[], side: "added" | "removed"): void {
+  expect(diff.changed, "inputs changed on kept resources").to.deep.equal([]);
+  const expected = instanceIds.flatMap((id) => [`agent-${id}`, `workspace-${id}`]).sort();
+  expect(diff[side].map((r) => r.name).sort()).to.deep.equal(expected);
+  expect(diff[side === "added" ? "removed" : "added"]).to.deep.equal([]);
+}
+
+async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -1,0 +1,68 @@
+// Starts the stub model server (test/support/stub-model-server) on a private Docker network
+// under the alias `litellm`, port 4000, so agent containers use the fleet's env unchanged.
+// Its control routes are reached from the host through a port published on 127.0.0.1.
+import path from "node:path";
+import { docker, dockerOk, randomName } from "./docker-cli";
+import { REPO_ROOT, imageTag } from "./image-builds";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  model: string | null;
+  body: unknown;
+}
+
+export interface RecordedProxyRequest {
+  method: string;
+  target: string;
+}
+
+export interface StubModelServer {
+  network: string;
+  alias: string;
+  requests(): Promise<RecordedRequest[]>;
+  proxyRequests(): Promise<RecordedProxyRequest[]>;
+  clear(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStubModelServer(): Promise<StubModelServer> {
+  const tag = imageTag("stub-model-server");
+  await dockerOk(["build", "-q", "-t", tag, path.join(REPO_ROOT, "test/support/stub-model-server")], { timeoutMs: 300_000 });
+  const network = randomName("net");
+  const container = randomName("stub");
+  await dockerOk(["network", "create", network]);
+  try {
+    await dockerOk(["run", "-d", "--name", container, "--network", network, "--network-alias", "litellm",
+      "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "-p", "127.0.0.1::4000", tag]);
+  } catch (error) {
+    await docker(["network", "rm", network]);
+    throw error;
+  }
+  const port = (await dockerOk(["port", container, "4000/tcp"])).trim().split(":").pop();
+  const base = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(1000) })).ok) break;
+    } catch (error) {
+      if (attempt > 50) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const getJson = async <T>(route: string): Promise<T> => (await fetch(`${base}${route}`)).json() as Promise<T>;
+  return {
+    network,
+    alias: "litellm",
+    requests: () => getJson<RecordedRequest[]>("/_stub/requests"),
+    proxyRequests: () => getJson<RecordedProxyRequest[]>("/_stub/proxy-requests"),
+    async clear() {
+      await fetch(`${base}/_stub/requests`, { method: "DELETE" });
+      await fetch(`${base}/_stub/proxy-requests`, { method: "DELETE" });
+    },
+    async stop() {
+      await docker(["rm", "-f", container]);
+      await docker(["network", "rm", network]);
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/** Stack settings beyond the presets, through the real index.ts under Pulumi mocks. */
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { ConfigError } from "../../config/problems";
+import { makeProgramHost, type ProgramHost } from "../support/programEnv";
+import { agentContainers, CONTAINER, coreContainer, envOf, IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
+import { runProgram } from "../support/runProgram";
+
+describe("program under mocks: stack settings", () => {
+  let host: ProgramHost;
+  before(() => {
+    host = makeProgramHost();
+  });
+  after(() => host.remove());
+
+  it("subscription mode: pass-through for Claude Code, no gateway or provider key in any agent", async () => {
+    const run = await runProgram({
+      stack: "dev",
+      env: host.env,
+      config: { authMode: "subscription", agents: { "claude-code": 1, "openai-codex": 2 }, anthropicApiKey: "sk-ant-provider" },
+    });
+    const claude = envOf(resourceNamed(run, CONTAINER, "agent-claude-code-1"));
+    expect(claude).to.include({ ANTHROPIC_BASE_URL: "http://litellm:4000/anthropic", LLPM_AUTH_MODE: "subscription" });
+    for (const c of agentContainers(run)) {
+      const values = Object.values(envOf(c));
+      expect(values, c.name).to.not.include(run.outputs.litellmMasterKey);
+      expect(values, c.name).to.not.include("sk-ant-provider");
+      expect(
+        Object.keys(envOf(c)).filter((k) => /API_KEY|AUTH_TOKEN|GATEWAY_KEY/.test(k)),
+        c.name,
+      ).to.deep.equal([]);
+    }
+    expect(
+      agentContainers(run).map((c) => c.inputs.labels.find((l: { label: string }) => l.label === "llpm.auth.mode").value),
+    ).to.deep.equal(["subscription", "subscription", "subscription"]);
+  });
+
+  it("a count of 0 removes the pool, its folders and its image", async () => {
+    const run = await runProgram({ stack: "dev", env: host.env, config: { agents: { aider: 2 } } });
+    expect(agentContainers(run).map((c) => c.name)).to.deep.equal(["agent-aider-1", "agent-aider-2"]);
+    expect(
+      ofType(run, IMAGE)
+        .map((i) => i.name)
+        .sort(),
+    ).to.deep.equal(["image-aider", "image-base", "image-broker"]);
+  });
+
+  it("mounts ~/.ssh and ~/.gitconfig read-only only when asked", async () => {
+    const run = await runProgram({ stack: "dev", env: host.env, config: { hostMounts: { ssh: true, gitconfig: true } } });
+    for (const c of agentContainers(run)) {
+      expect(c.inputs.mounts.slice(1)).to.deep.equal([
+        { type: "bind", source: path.join(host.home, ".ssh"), target: "/home/agent/.ssh", readOnly: true },
+        { type: "bind", source: path.join(host.home, ".gitconfig"), target: "/home/agent/.gitconfig", readOnly: true },
+      ]);
+    }
+  });
+
+  it("moves ports and the bind address as configured", async () => {
+    const run = await runProgram({
+      stack: "dev",
+      env: host.env,
+      config: { ports: { broker: 13010, litellm: 14000, oauthBase: 11455, bindAddress: "0.0.0.0" } },
+    });
+    expect(coreContainer(run, "broker").inputs.ports).to.deep.equal([
+      { ip: "0.0.0.0", external: 13010, internal: 3010, protocol: "tcp" },
+    ]);
+    expect(resourceNamed(run, CONTAINER, "agent-openai-codex-1").inputs.ports[0]).to.include({ external: 11455, internal: 1455 });
+    // Inside the fleet the ports never move: agents still reach litellm:4000.
+    expect(envOf(resourceNamed(run, CONTAINER, "agent-aider-1")).OPENAI_API_BASE).to.equal("http://litellm:4000/v1");
+    expect(run.outputs.brokerUrl).to.equal("http://127.0.0.1:13010");
+  });
+
+  it("passes the extra CA bundle to every build and models' upstreams to LiteLLM", async () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
+    const caFile = path.join(host.dir, "ca.pem");
+    fs.writeFileSync(caFile, pem);
+    const run = await runProgram({
+      stack: "dev",
+      env: host.env,
+      config: { extraCaCertificates: caFile, litellm: { upstream: { "gpt-5": { apiBase: "http://stub:8080/v1" } } } },
+    });
+    for (const image of ofType(run, IMAGE)) expect(image.inputs.build.args.EXTRA_CA_CERTIFICATES, image.name).to.equal(pem);
+    const file = parseYaml(coreContainer(run, "litellm").inputs.uploads[0].content);
+    expect(file.model_list.find((m: { model_name: string }) => m.model_name === "gpt-5").litellm_params.api_base).to.equal(
+      "http://stub:8080/v1",
+    );
+  });
+
+  it("applies per-type resources and CLI options", async () => {
+    const run = await runProgram({
+      stack: "dev",
+      env: host.env,
+      config: { resources: { aider: { memoryMb: 1024, cpus: 0.5 } }, cliOptions: { aider: ["--no-git", "--map-tokens", "0"] } },
+    });
+    const aider = resourceNamed(run, CONTAINER, "agent-aider-1");
+    expect(aider.inputs).to.include({ memory: 1024, cpus: "0.5" });
+    expect(JSON.parse(envOf(aider).LLPM_CLI_OPTIONS)).to.deep.equal(["--no-git", "--map-tokens", "0"]);
+  });
+
+  it("refuses a bad config before declaring any resource, listing every problem", async () => {
+    let error: unknown;
+    try {
+      await runProgram({ stack: "team", env: host.env, config: { agents: { aider: -2, gemini: 1 }, authMode: "sso" } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.key).sort()).to.deep.equal(["agents.aider", "agents.gemini", "authMode"]);
+    expect((error as { recordedResources?: unknown[] }).recordedResources).to.deep.equal([]);
+  });
+});

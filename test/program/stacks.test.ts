@@ -1,0 +1,268 @@
+/**
+ * The real index.ts per stack file, under Pulumi mocks (no engine exists on test machines): what
+ * it declares, checked against DESIGN's contracts.
+ */
+import { expect } from "chai";
+import { parse as parseYaml } from "yaml";
+import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
+import { makeProgramHost, type ProgramHost } from "../support/programEnv";
+import {
+  agentContainers,
+  CONTAINER,
+  coreContainer,
+  envOf,
+  IMAGE,
+  labelsOf,
+  ofType,
+  resourceNamed,
+  WORKSPACE_FOLDER,
+} from "../support/recordedFleet";
+import { runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
+
+const PRESETS: Record<string, Record<AgentType, number>> = {
+  dev: { "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 },
+  team: { "claude-code": 1, "openai-codex": 2, aider: 2, opencode: 1 },
+  heavy: { "claude-code": 2, "openai-codex": 3, aider: 3, opencode: 2 },
+};
+
+const EXPECTED_UID = process.getuid!() === 0 ? 1000 : process.getuid!();
+
+function instanceIds(counts: Record<AgentType, number>): string[] {
+  return AGENT_TYPES.flatMap((t) => Array.from({ length: counts[t] }, (_, i) => `${t}-${i + 1}`));
+}
+
+function portsOf(container: RecordedResource) {
+  return (container.inputs.ports ?? []) as { ip: string; external: number; internal: number; protocol: string }[];
+}
+
+for (const [stack, counts] of Object.entries(PRESETS)) {
+  describe(`program under mocks: stack ${stack}`, () => {
+    let host: ProgramHost;
+    let run: ProgramRun;
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+
+    before(async () => {
+      host = makeProgramHost();
+      run = await runProgram({ stack, env: host.env });
+    });
+    after(() => host.remove());
+
+    it("declares one container per instance of each type, plus broker, LiteLLM and Postgres", () => {
+      for (const type of AGENT_TYPES) expect(agentContainers(run, type), type).to.have.length(counts[type]);
+      expect(ofType(run, CONTAINER)).to.have.length(total + 3);
+    });
+
+    it("names containers llpm-<stack>-<id> and the core services llpm-<stack>-<service>", () => {
+      const names = ofType(run, CONTAINER)
+        .map((c) => c.inputs.name)
+        .sort();
+      const expected = [...instanceIds(counts), "broker", "litellm", "postgres"].map((m) => `llpm-${stack}-${m}`).sort();
+      expect(names).to.deep.equal(expected);
+    });
+
+    it("labels every agent with stack, role, id, type, index and auth mode", () => {
+      for (const id of instanceIds(counts)) {
+        const container = resourceNamed(run, CONTAINER, `agent-${id}`);
+        const [, type, index] = id.match(/^(.+)-(\d+)$/)!;
+        expect(labelsOf(container)).to.deep.equal({
+          "llpm.stack": stack,
+          "llpm.role": "agent",
+          "llpm.agent.id": id,
+          "llpm.agent.type": type,
+          "llpm.agent.index": index,
+          "llpm.auth.mode": "api_key",
+        });
+      }
+    });
+
+    it("labels the core services with stack and role", () => {
+      for (const role of ["broker", "litellm", "postgres"] as const) {
+        expect(labelsOf(coreContainer(run, role))).to.deep.equal({ "llpm.stack": stack, "llpm.role": role });
+      }
+    });
+
+    it("creates each workspace folder, owned by the agent user, and mounts it at /workspace", () => {
+      const folders = ofType(run, WORKSPACE_FOLDER);
+      expect(folders.map((f) => f.inputs.path).sort()).to.deep.equal(
+        instanceIds(counts)
+          .map((id) => `${host.workspaceRoot}/${id}`)
+          .sort(),
+      );
+      for (const folder of folders) expect(folder.inputs).to.include({ uid: EXPECTED_UID });
+      for (const container of agentContainers(run)) {
+        const id = labelsOf(container)["llpm.agent.id"];
+        expect(container.inputs.mounts).to.deep.equal([
+          { type: "bind", source: `${host.workspaceRoot}/${id}`, target: "/workspace" },
+        ]);
+      }
+    });
+
+    it("publishes only broker, LiteLLM and Codex OAuth ports, all on 127.0.0.1", () => {
+      expect(portsOf(coreContainer(run, "broker"))).to.deep.equal([
+        { ip: "127.0.0.1", external: 3010, internal: 3010, protocol: "tcp" },
+      ]);
+      expect(portsOf(coreContainer(run, "litellm"))).to.deep.equal([
+        { ip: "127.0.0.1", external: 4000, internal: 4000, protocol: "tcp" },
+      ]);
+      expect(portsOf(coreContainer(run, "postgres"))).to.deep.equal([]);
+      for (let n = 1; n <= counts["openai-codex"]; n++) {
+        expect(portsOf(resourceNamed(run, CONTAINER, `agent-openai-codex-${n}`))).to.deep.equal([
+          { ip: "127.0.0.1", external: 1455 + n - 1, internal: 1455, protocol: "tcp" },
+        ]);
+      }
+      for (const type of ["claude-code", "aider", "opencode"]) {
+        for (const c of agentContainers(run, type)) expect(portsOf(c), c.name).to.deep.equal([]);
+      }
+    });
+
+    it("hardens every agent: non-root, no capabilities, no-new-privileges, limits, init, restart, healthcheck", () => {
+      for (const c of agentContainers(run)) {
+        const i = c.inputs;
+        expect(i.user, c.name).to.equal(`${EXPECTED_UID}:${process.getgid!() === 0 ? 1000 : process.getgid!()}`);
+        expect(i.user).to.not.match(/^0:/);
+        expect(i.capabilities).to.deep.equal({ drops: ["ALL"] });
+        expect(i.securityOpts).to.deep.equal(["no-new-privileges:true"]);
+        expect(i).to.include({ memory: 4096, memorySwap: 4096, cpus: "2", init: true, restart: "unless-stopped" });
+        expect(i.ulimits).to.deep.equal([{ name: "nproc", soft: 8192, hard: 8192 }]);
+        expect(i.healthcheck.tests).to.deep.equal(["CMD", "llpm-healthcheck"]);
+        expect(i).to.not.have.property("privileged");
+      }
+    });
+
+    it("locks down the core services too", () => {
+      for (const role of ["broker", "litellm", "postgres"] as const) {
+        const i = coreContainer(run, role).inputs;
+        expect(i.capabilities.drops, role).to.deep.equal(["ALL"]);
+        expect(i.securityOpts, role).to.deep.equal(["no-new-privileges:true"]);
+        expect(i.restart, role).to.equal("unless-stopped");
+        expect(i.memory, role).to.be.a("number").and.be.greaterThan(0);
+        expect(i.healthcheck.tests, role).to.have.length.greaterThan(1);
+      }
+      expect(coreContainer(run, "broker").inputs.user).to.equal("1000:1000");
+    });
+
+    it("gives each agent the env of its type in api_key mode", () => {
+      for (const c of agentContainers(run)) {
+        const env = envOf(c);
+        const type = labelsOf(c)["llpm.agent.type"];
+        expect(env).to.include({
+          LLPM_STACK: stack,
+          LLPM_AUTH_MODE: "api_key",
+          LLPM_AGENT_TYPE: type,
+          LLPM_GATEWAY_URL: "http://litellm:4000",
+        });
+        const keyVar = {
+          "claude-code": "ANTHROPIC_AUTH_TOKEN",
+          "openai-codex": "OPENAI_API_KEY",
+          aider: "OPENAI_API_KEY",
+          opencode: "LLPM_GATEWAY_KEY",
+        }[type]!;
+        expect(env[keyVar], c.name).to.equal(run.outputs.litellmMasterKey);
+      }
+    });
+
+    it("builds the base image and one image per type, shared by every instance of that type", () => {
+      const images = ofType(run, IMAGE);
+      expect(images.map((i) => i.name).sort()).to.deep.equal(
+        ["image-base", "image-broker", ...AGENT_TYPES.map((t) => `image-${t}`)].sort(),
+      );
+      const base = resourceNamed(run, IMAGE, "image-base").inputs;
+      expect(base.skipPush).to.equal(true);
+      expect(base.imageName).to.match(new RegExp(`^llpm-${stack}/base:[0-9a-f]{16}$`));
+      expect(base.build.args).to.include({
+        BASE_IMAGE: "ubuntu:22.04",
+        AGENT_UID: String(EXPECTED_UID),
+        EXTRA_CA_CERTIFICATES: "",
+      });
+      expect(base.build.args.TOOLCHAINS).to.equal("node,typescript,python,go,rust,java,dotnet,ruby,php,cpp");
+      for (const type of AGENT_TYPES) {
+        const image = resourceNamed(run, IMAGE, `image-${type}`).inputs;
+        expect(image.build.context).to.match(new RegExp(`/images/${type}$`));
+        expect(image.build.args).to.deep.equal({ LLPM_BASE_IMAGE: base.imageName, EXTRA_CA_CERTIFICATES: "" });
+        for (const c of agentContainers(run, type)) expect(c.inputs.image).to.equal(image.imageName);
+      }
+      const broker = resourceNamed(run, IMAGE, "image-broker").inputs;
+      expect(broker.build.args).to.deep.equal({ NODE_IMAGE: "node:20.19.5-bookworm-slim", EXTRA_CA_CERTIFICATES: "" });
+      expect(coreContainer(run, "broker").inputs.image).to.equal(broker.imageName);
+    });
+
+    it("puts everything on the fleet network under the agreed aliases", () => {
+      const network = ofType(run, "docker:index/network:Network");
+      expect(network.map((n) => n.inputs.name)).to.deep.equal([`llpm-${stack}`]);
+      const aliases = (role: "broker" | "litellm" | "postgres") => coreContainer(run, role).inputs.networksAdvanced;
+      expect(aliases("broker")).to.deep.equal([{ name: `llpm-${stack}`, aliases: ["broker"] }]);
+      expect(aliases("litellm")).to.deep.equal([{ name: `llpm-${stack}`, aliases: ["litellm"] }]);
+      expect(aliases("postgres")).to.deep.equal([{ name: `llpm-${stack}`, aliases: ["postgres"] }]);
+      for (const c of agentContainers(run)) expect(c.inputs.networksAdvanced).to.deep.equal([{ name: `llpm-${stack}` }]);
+    });
+
+    it("runs the broker non-root with the socket read-only, its group added, and a data volume", () => {
+      const broker = coreContainer(run, "broker").inputs;
+      expect(broker.groupAdds).to.deep.equal([String(host.socketGid)]);
+      expect(broker.mounts).to.deep.equal([
+        { type: "volume", source: `llpm-${stack}-broker-data`, target: "/data" },
+        { type: "bind", source: host.socketPath, target: "/var/run/docker.sock", readOnly: true },
+      ]);
+      expect(envOf(coreContainer(run, "broker"))).to.include({
+        LLPM_STACK: stack,
+        BROKER_PORT: "3010",
+        BROKER_DB: "/data/broker.db",
+        BROKER_HOST: "0.0.0.0",
+        BROKER_JOB_TIMEOUT_SECONDS: "1800",
+      });
+      expect(broker.healthcheck.tests.slice(0, 3)).to.deep.equal(["CMD", "node", "-e"]);
+      expect(broker.healthcheck.tests[3]).to.contain("http://127.0.0.1:3010/health");
+    });
+
+    it("runs Postgres with a data volume, pg_isready and no published port", () => {
+      const pg = coreContainer(run, "postgres").inputs;
+      expect(pg.image).to.equal("postgres:16.10-bookworm");
+      expect(pg.mounts).to.deep.equal([
+        { type: "volume", source: `llpm-${stack}-postgres-data`, target: "/var/lib/postgresql/data" },
+      ]);
+      expect(pg.healthcheck.tests.slice(0, 2)).to.deep.equal(["CMD", "pg_isready"]);
+      expect(envOf(coreContainer(run, "postgres"))).to.include({ POSTGRES_USER: "litellm", POSTGRES_DB: "litellm" });
+    });
+
+    it("runs LiteLLM pinned, with its generated config file uploaded and the DB-backed settings in env", () => {
+      const litellm = coreContainer(run, "litellm");
+      expect(litellm.inputs.image).to.equal("ghcr.io/berriai/litellm:main-v1.108.14");
+      expect(litellm.inputs.command).to.deep.equal(["--config", "/app/config.yaml", "--port", "4000"]);
+      expect(litellm.inputs.uploads).to.have.length(1);
+      expect(litellm.inputs.uploads[0].file).to.equal("/app/config.yaml");
+      const file = parseYaml(litellm.inputs.uploads[0].content);
+      expect(file.model_list.map((m: { model_name: string }) => m.model_name)).to.deep.equal([
+        "claude-sonnet-4-5",
+        "gpt-5-codex",
+        "gpt-5",
+      ]);
+      expect(file.general_settings.master_key).to.equal("os.environ/LITELLM_MASTER_KEY");
+      expect(file.litellm_settings).to.deep.include({ cache: true, cache_params: { type: "local" } });
+      const env = envOf(litellm);
+      expect(env).to.include({
+        STORE_MODEL_IN_DB: "True",
+        LITELLM_LOCAL_MODEL_COST_MAP: "True",
+        LITELLM_MASTER_KEY: run.outputs.litellmMasterKey,
+      });
+      expect(env.DATABASE_URL).to.match(/^postgresql:\/\/litellm:[^@]+@postgres:5432\/litellm$/);
+      expect(env.LITELLM_SALT_KEY).to.match(/^sk-/);
+      expect(litellm.inputs.healthcheck.tests.join(" ")).to.contain("/health/liveliness");
+    });
+
+    it("exports URLs, the agents and the two secrets", () => {
+      expect(run.outputs).to.deep.include({
+        brokerUrl: "http://127.0.0.1:3010",
+        dashboardUrl: "http://127.0.0.1:3010/ui/agents",
+        apiDocsUrl: "http://127.0.0.1:3010/docs",
+        litellmUrl: "http://127.0.0.1:4000",
+        litellmUiUrl: "http://127.0.0.1:4000/ui",
+      });
+      expect(run.outputs.agents.map((a: { id: string }) => a.id)).to.deep.equal(instanceIds(counts));
+      const codex2 = run.outputs.agents.find((a: { id: string }) => a.id === "openai-codex-1");
+      expect(codex2).to.deep.include({ type: "openai-codex", containerName: `llpm-${stack}-openai-codex-1`, oauthPort: 1455 });
+      expect(codex2.workspacePath).to.equal(`${host.workspaceRoot}/openai-codex-1`);
+      expect(run.outputs.litellmMasterKey).to.match(/^sk-/);
+      expect(run.outputs.brokerToken).to.be.a("string").with.length.greaterThan(20);
+    });
+  });
+}

@@ -1,0 +1,239 @@
+import { expect } from "chai";
+import { ConfigError, formatProblem } from "../../config/problems";
+import { validateFleetConfig } from "../../config/fleetConfig";
+import { fakeHost, problemsOf, validConfig } from "../support/stackConfig";
+
+function only(raw: Record<string, unknown>) {
+  const problems = problemsOf(raw);
+  expect(problems, JSON.stringify(problems)).to.have.length(1);
+  return problems[0];
+}
+
+describe("stack config validation", () => {
+  it("fills every default when nothing is set (the dev preset)", () => {
+    const config = validConfig();
+    expect(config.agents).to.deep.equal({ "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 });
+    expect(config.authMode).to.equal("api_key");
+    expect(config.ports).to.deep.equal({ broker: 3010, litellm: 4000, oauthBase: 1455, bindAddress: "127.0.0.1" });
+    expect(config.workspaceRoot).to.equal("/home/tester/.llpm/workspaces");
+    expect(config.models.agents).to.deep.equal({
+      "claude-code": "claude-sonnet-4-5",
+      "openai-codex": "gpt-5-codex",
+      aider: "gpt-5",
+      opencode: "claude-sonnet-4-5",
+    });
+    expect(config.models.list.map((m) => m.model)).to.deep.equal([
+      "anthropic/claude-sonnet-4-5",
+      "openai/gpt-5-codex",
+      "openai/gpt-5",
+    ]);
+    expect(config.litellm).to.deep.include({ cache: true, fallbacks: {}, upstream: {} });
+    expect(config.hostMounts).to.deep.equal({ ssh: false, gitconfig: false });
+    expect(config.extraCaCertificates).to.equal("");
+  });
+
+  it("counts a type left out of a set agents object as 0", () => {
+    expect(validConfig({ agents: { aider: 2 } }).agents).to.deep.equal({
+      "claude-code": 0,
+      "openai-codex": 0,
+      aider: 2,
+      opencode: 0,
+    });
+  });
+
+  it("merges partial objects with their defaults", () => {
+    const config = validConfig({ ports: { broker: 3999 }, resources: { aider: { memoryMb: 2048 } } });
+    expect(config.ports).to.deep.include({ broker: 3999, litellm: 4000 });
+    expect(config.resources.aider).to.deep.equal({ memoryMb: 2048, cpus: 2, processes: 512 });
+  });
+
+  for (const [label, value] of [
+    ["negative", -1],
+    ["fractional", 1.5],
+    ["textual", "2"],
+  ] as const) {
+    it(`refuses a ${label} count, naming key, value and the allowed range`, () => {
+      const p = only({ agents: { aider: value } });
+      expect(p).to.deep.equal({ key: "agents.aider", value, allowed: "a whole number from 0 to 50" });
+      expect(formatProblem(p)).to.equal(
+        `llpm-fleet:agents.aider: got ${JSON.stringify(value)}; allowed: a whole number from 0 to 50`,
+      );
+    });
+  }
+
+  it("refuses an unknown agent type and lists the known ones", () => {
+    const p = only({ agents: { "claude-cod": 1 } });
+    expect(p.key).to.equal("agents.claude-cod");
+    expect(p.allowed).to.equal("one of the keys claude-code, openai-codex, aider, opencode");
+  });
+
+  it("refuses an unknown top-level key (a typo is not silently ignored)", () => {
+    const p = only({ agent: { aider: 1 } });
+    expect(p.key).to.equal("agent");
+    expect(p.allowed).to.contain("agents").and.to.contain("authMode");
+  });
+
+  it("refuses an unknown auth mode", () => {
+    expect(only({ authMode: "oauth" })).to.deep.equal({
+      key: "authMode",
+      value: "oauth",
+      allowed: "one of api_key, subscription",
+    });
+  });
+
+  for (const port of [0, 65536, 80.5]) {
+    it(`refuses port ${port}`, () => {
+      expect(only({ ports: { broker: port } })).to.deep.equal({
+        key: "ports.broker",
+        value: port,
+        allowed: "a whole number from 1 to 65535",
+      });
+    });
+  }
+
+  it("refuses the same port for broker and LiteLLM", () => {
+    const p = only({ ports: { broker: 4000 } });
+    expect(p.key).to.equal("ports.litellm");
+    expect(p.value).to.equal(4000);
+    expect(p.allowed).to.contain("the broker (ports.broker)");
+  });
+
+  it("refuses a Codex OAuth range that runs into the broker port", () => {
+    // Three Codex instances take 3008, 3009, 3010: the third collides with the broker.
+    const p = only({ agents: { "openai-codex": 3 }, ports: { oauthBase: 3008 } });
+    expect(p).to.include({ key: "ports.oauthBase", value: 3008 });
+    expect(p.allowed).to.contain("openai-codex-3").and.to.contain("ports.broker");
+  });
+
+  it("accepts an OAuth range next to the broker port", () => {
+    expect(validConfig({ agents: { "openai-codex": 2 }, ports: { oauthBase: 3008 } }).ports.oauthBase).to.equal(3008);
+  });
+
+  it("refuses an OAuth range that runs past 65535", () => {
+    const p = only({ agents: { "openai-codex": 2 }, ports: { oauthBase: 65535 } });
+    expect(p).to.include({ key: "ports.oauthBase", value: 65535 });
+    expect(p.allowed).to.contain("65536");
+  });
+
+  it("refuses a relative workspace root, after ~ expansion", () => {
+    expect(only({ workspaceRoot: "work/agents" })).to.include({ key: "workspaceRoot", value: "work/agents" });
+    expect(only({ workspaceRoot: "~other/agents" }).allowed).to.equal("an absolute folder path, or one starting with ~/");
+    expect(validConfig({ workspaceRoot: "~/agents" }).workspaceRoot).to.equal("/home/tester/agents");
+  });
+
+  it("refuses subscription mode while a type without one has instances", () => {
+    const problems = problemsOf({ authMode: "subscription" });
+    expect(problems.map((p) => p.key)).to.deep.equal(["authMode", "authMode"]);
+    expect(problems[0].allowed).to.contain("agents.aider is 1");
+    expect(problems[1].allowed).to.contain("agents.opencode is 1");
+  });
+
+  it("accepts subscription mode for the types that have one", () => {
+    expect(validConfig({ authMode: "subscription", agents: { "claude-code": 2, "openai-codex": 1 } }).authMode).to.equal(
+      "subscription",
+    );
+  });
+
+  it("reports several problems together", () => {
+    const problems = problemsOf({
+      agents: { aider: -1, opencode: 0.5 },
+      authMode: "x",
+      ports: { litellm: 70000 },
+      workspaceRoot: "rel",
+    });
+    expect(problems.map((p) => p.key).sort()).to.deep.equal([
+      "agents.aider",
+      "agents.opencode",
+      "authMode",
+      "ports.litellm",
+      "workspaceRoot",
+    ]);
+  });
+
+  it("throws one ConfigError whose message lists every problem", () => {
+    expect(() => validateFleetConfig({ agents: { aider: -1 }, authMode: "x" }, "test", fakeHost())).to.throw(
+      ConfigError,
+      /2 problems[\s\S]*agents\.aider: got -1[\s\S]*authMode: got "x"/,
+    );
+  });
+
+  it("refuses an agent default model absent from the model list", () => {
+    expect(only({ models: { agents: { aider: "gpt-4o" } } })).to.include({ key: "models.agents.aider", value: "gpt-4o" });
+  });
+
+  it("ignores the default model of a type with no instances", () => {
+    expect(
+      validConfig({ agents: { aider: 1 }, models: { list: [{ name: "gpt-5", model: "openai/gpt-5" }] } }).agents.aider,
+    ).to.equal(1);
+  });
+
+  it("refuses fallbacks and upstreams naming unknown models, and duplicate model names", () => {
+    const problems = problemsOf({
+      models: {
+        list: [
+          { name: "gpt-5", model: "openai/gpt-5" },
+          { name: "gpt-5", model: "openai/gpt-5" },
+        ],
+      },
+      agents: { aider: 1 },
+      litellm: { fallbacks: { "gpt-5": ["nope"] }, upstream: { other: { apiBase: "http://127.0.0.1:9" } } },
+    });
+    expect(problems.map((p) => p.key)).to.deep.equal([
+      "models.list.1.name",
+      "litellm.fallbacks.gpt-5.0",
+      "litellm.upstream.other",
+    ]);
+  });
+
+  it("refuses a malformed model id and an upstream that is not a URL", () => {
+    const problems = problemsOf({
+      models: { list: [{ name: "x", model: "no-provider" }] },
+      litellm: { upstream: { x: { apiBase: "ftp://a" } } },
+    });
+    expect(problems.map((p) => p.key)).to.deep.equal(["models.list.0.model", "litellm.upstream.x.apiBase"]);
+  });
+
+  it("refuses floating image tags and the compromised LiteLLM releases", () => {
+    expect(only({ baseImage: "ubuntu" }).allowed).to.contain("exact version tag");
+    expect(only({ baseImage: "ubuntu:latest" }).key).to.equal("baseImage");
+    expect(only({ litellm: { image: "ghcr.io/berriai/litellm:main-latest" } }).key).to.equal("litellm.image");
+    for (const bad of ["ghcr.io/berriai/litellm:main-v1.82.7", "ghcr.io/berriai/litellm:v1.82.8-stable"]) {
+      expect(only({ litellm: { image: bad } })).to.include({ key: "litellm.image", value: bad });
+    }
+    expect(validConfig({ litellm: { image: "registry.local:5000/litellm:1.82.70" } }).litellm.image).to.equal(
+      "registry.local:5000/litellm:1.82.70",
+    );
+  });
+
+  it("refuses an unknown toolchain and a non-boolean host mount", () => {
+    const problems = problemsOf({ toolchains: ["node", "cobol"], hostMounts: { ssh: "yes" } });
+    expect(problems.map((p) => [p.key, p.value])).to.deep.equal([
+      ["hostMounts.ssh", "yes"],
+      ["toolchains.1", "cobol"],
+    ]);
+  });
+
+  it("reads the extra CA bundle, and refuses a missing or non-PEM file", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const host = fakeHost({ files: { "/home/tester/ca.pem": pem, "/home/tester/notes.txt": "hello" } });
+    expect(validConfig({ extraCaCertificates: "~/ca.pem" }, host).extraCaCertificates).to.equal(pem);
+    expect(problemsOf({ extraCaCertificates: "~/missing.pem" }, host)[0]).to.include({
+      key: "extraCaCertificates",
+      value: "~/missing.pem",
+    });
+    expect(problemsOf({ extraCaCertificates: "~/notes.txt" }, host)[0].key).to.equal("extraCaCertificates");
+  });
+});
+
+describe("process limit", () => {
+  it("defaults to 8192, enough for the heavy preset", () => {
+    expect(validConfig({ agents: { "claude-code": 2, "openai-codex": 3, aider: 3, opencode: 2 } }).processLimit).to.equal(8192);
+  });
+
+  it("must hold every agent's processes plus the margin", () => {
+    const problems = problemsOf({ agents: { aider: 4 }, resources: { aider: { processes: 2048 } } });
+    expect(problems).to.have.length(1);
+    expect(problems[0]).to.include({ key: "processLimit", value: 8192 });
+    expect(problems[0].allowed).to.match(/^at least 9216 /);
+  });
+});
