@@ -1,15 +1,8 @@
-// One mocha run covers every tier, cheapest first, so a broken unit shows before the
-// slow Docker-backed tiers start. The summary reporter ends the output with the line CI reads.
+// Shared by every tier. The spec list lives in package.json's scripts: mocha appends command-line
+// specs to a config's `spec`, so keeping it here would make `npm run test:unit` run every tier.
 module.exports = {
   require: ["tsx/cjs"],
   extension: ["ts"],
-  spec: [
-    "test/unit/**/*.test.ts",
-    "test/program/**/*.test.ts",
-    "test/broker/**/*.test.ts",
-    "test/images/**/*.test.ts",
-    "test/e2e/**/*.test.ts",
-  ],
   reporter: "test/support/summary-reporter.js",
   timeout: 60000,
   exit: true,

@@ -18,7 +18,7 @@ export const DEFAULT_PORTS = { broker: 3010, litellm: 4000, oauthBase: 1455, bin
 export const DEFAULT_BASE_IMAGE = "ubuntu:22.04";
 export const DEFAULT_LITELLM_IMAGE = "ghcr.io/berriai/litellm:main-v1.108.14";
 export const DEFAULT_POSTGRES_IMAGE = "postgres:16.10-bookworm";
-export const DEFAULT_NODE_IMAGE = "node:20.19.5-bookworm-slim";
+export const DEFAULT_NODE_IMAGE = "node:20.20.2-bookworm-slim";
 
 /** LiteLLM releases that were published compromised; never deployable. */
 export const FORBIDDEN_LITELLM_VERSIONS = ["1.82.7", "1.82.8"];

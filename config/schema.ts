@@ -145,7 +145,12 @@ export function parseStackConfig(raw: unknown): { value?: StackConfigInput; prob
 function issueToProblems(issue: z.core.$ZodIssue): ConfigProblem[] {
   const key = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((k) => ({ key: key ? `${key}.${k}` : k, value: "(unknown key)", allowed: issue.message }));
+    return issue.keys.map((k) => ({
+      key: key ? `${key}.${k}` : k,
+      value: "(unknown key)",
+      // `pulumi config set ports.broker 1` without --path makes a top-level key named "ports.broker".
+      allowed: !key && k.includes(".") ? `${issue.message} (set nested values with pulumi config set --path)` : issue.message,
+    }));
   }
   return [{ key: key || "(stack config)", value: (issue as { input?: unknown }).input, allowed: issue.message }];
 }

@@ -17,6 +17,15 @@ describe("broker HTTP API against a real Docker engine", function () {
   let b: RunningBroker;
   let open: supertest.Agent;
 
+  /** The pid files of running jobs inside an agent (llpm-run-job removes each when its job ends). */
+  const lsJobs = async (agentId: string) => {
+    const exec = await fleet.docker.getContainer(fleet.containerName(agentId)).exec({ Cmd: ["ls", "/tmp/llpm-jobs"], AttachStdout: true });
+    const stream = await exec.start({});
+    let text = "";
+    stream.on("data", (c: Buffer) => (text += c.toString()));
+    await new Promise((r) => stream.on("end", r));
+    return text;
+  };
   const agentState = async (id: string) => (await b.api.get(`/agents/${id}`)).body.state as string;
   const waitAgent = (id: string, state: string) => waitFor(`${id} to be ${state}`, async () => (await agentState(id)) === state);
 
@@ -145,7 +154,11 @@ describe("broker HTTP API against a real Docker engine", function () {
       expect(extra.body.error.message).to.contain("shell");
       const big = await b.api.post("/agents/aider-1/jobs").send({ prompt: "x".repeat(1024 * 1024 + 1) }).expect(400);
       expect(big.body.error.message).to.contain("at most 1048576 bytes");
-      await b.api.post("/agents/aider-1/jobs").send({ prompt: "x".repeat(1024 * 1024) }).expect(202);
+      const bigUtf8 = await b.api.post("/agents/aider-1/jobs").send({ prompt: "é".repeat(600 * 1024) }).expect(400);
+      expect(bigUtf8.body.error.message).to.contain("at most 1048576 bytes");
+      const exact = await b.api.post("/agents/aider-1/jobs").send({ prompt: "x".repeat(1024 * 1024) }).expect(202);
+      // Not needed past validation: cancel it unless it already finished.
+      expect([202, 409]).to.include((await b.api.post(`/jobs/${exact.body.id}/cancel`)).status);
       const noJson = await b.api.post("/agents/aider-1/jobs").type("text/plain").send("hello").expect(415);
       expect(noJson.body.error.message).to.contain("application/json");
       const timeout = await b.api.post("/agents/aider-1/jobs").send({ prompt: "x", timeoutSeconds: 0 }).expect(400);
@@ -218,17 +231,16 @@ describe("broker HTTP API against a real Docker engine", function () {
       const done = await waitForState(b.api, job.id, "cancelled", 5000);
       expect(Date.now() - started).to.be.below(5000);
       expect(done.reason).to.equal("cancelled on request");
-      const exec = await fleet.docker.getContainer(fleet.containerName("aider-1")).exec({ Cmd: ["ls", "/tmp/llpm-jobs"], AttachStdout: true });
-      const out = await new Promise<string>((resolve) => {
-        void exec.start({}).then((s) => {
-          let text = "";
-          s.on("data", (c: Buffer) => (text += c.toString()));
-          s.on("end", () => resolve(text));
-        });
-      });
-      expect(out).not.to.contain(`${job.id}.pid`);
+      expect(await lsJobs("aider-1")).not.to.contain(`${job.id}.pid`);
       const again = await b.api.post(`/jobs/${job.id}/cancel`).expect(409);
       expect(again.body.error.message).to.contain("already finished as cancelled");
+    });
+
+    it("cancels a job the moment it starts, before its pid file exists", async () => {
+      const job = await submit(b.api, "aider-1", "#sleep 60");
+      await b.api.post(`/jobs/${job.id}/cancel`).expect(202);
+      await waitForState(b.api, job.id, "cancelled", 5000);
+      await waitFor("the job's process group to be gone", async () => !(await lsJobs("aider-1")).includes(job.id), 5000);
     });
 
     it("cancels a queued job at once", async () => {

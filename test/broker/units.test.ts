@@ -138,7 +138,7 @@ describe("broker units", () => {
       expect(parserFor("opencode")(out)).to.deep.equal({ text: "Hello world", isError: false });
     });
     it("aider: plain text without banner and cost lines or colour codes", () => {
-      const out = "Aider v0.86.1\nModel: openai/x with whole edit format\nGit repo: none\n\u001b[32mThe answer\u001b[0m\nTokens: 1k sent, 20 received.\n";
+      const out = "Added .aider* to .gitignore\nAider v0.86.1\nModel: openai/x with whole edit format\nGit repo: none\n\u001b[32mThe answer\u001b[0m\nTokens: 1k sent, 20 received.\n";
       expect(parserFor("aider")(out)).to.deep.equal({ text: "The answer", isError: false });
     });
     it("unknown types fall back to trimmed text", () => {
@@ -155,6 +155,8 @@ describe("broker units", () => {
         const parsed = parserFor(type!)(readFileSync(path.join(fixtures, file), "utf8"));
         expect(parsed.text, `no result text parsed from ${file}`).to.be.a("string").and.not.equal("");
         expect(parsed.isError).to.equal(/error|fail/.test(file));
+        // The images tests record these against a stub model whose reply is "STUB-ANSWER: <word>".
+        if (/-answer\./.test(file)) expect(parsed.text).to.match(/^STUB-ANSWER: \S+$/);
       });
     }
   });

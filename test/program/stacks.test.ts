@@ -182,7 +182,7 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
         for (const c of agentContainers(run, type)) expect(c.inputs.image).to.equal(image.imageName);
       }
       const broker = resourceNamed(run, IMAGE, "image-broker").inputs;
-      expect(broker.build.args).to.deep.equal({ NODE_IMAGE: "node:20.19.5-bookworm-slim", EXTRA_CA_CERTIFICATES: "" });
+      expect(broker.build.args).to.deep.equal({ NODE_IMAGE: "node:20.20.2-bookworm-slim", EXTRA_CA_CERTIFICATES: "" });
       expect(coreContainer(run, "broker").inputs.image).to.equal(broker.imageName);
     });
 

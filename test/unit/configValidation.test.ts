@@ -237,3 +237,11 @@ describe("process limit", () => {
     expect(problems[0].allowed).to.match(/^at least 9216 /);
   });
 });
+
+describe("unknown keys", () => {
+  it("points at --path when a nested key was set without it", () => {
+    const [problem] = problemsOf({ "ports.broker": "3011" });
+    expect(problem.key).to.equal("ports.broker");
+    expect(problem.allowed).to.match(/^one of the keys agents, .*\(set nested values with pulumi config set --path\)$/);
+  });
+});

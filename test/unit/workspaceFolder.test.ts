@@ -50,3 +50,18 @@ describe("workspace folder provider (run directly on a temp dir)", () => {
     expect(await workspaceFolderProvider.diff!("/w/a", a, { ...a, uid: 2 })).to.deep.include({ changes: true, replaces: [] });
   });
 });
+
+describe("workspace folder provider, deploying as root", () => {
+  it("hands the folder to the agent uid/gid (1000:1000 when root deploys)", async function () {
+    if (process.getuid!() !== 0) this.skip(); // only root may give a folder away; CI runs as root
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-ws-root-"));
+    try {
+      const folder = path.join(root, "claude-code-1");
+      await workspaceFolderProvider.create({ path: folder, uid: 1000, gid: 1000 });
+      const stat = fs.statSync(folder);
+      expect({ uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o777 }).to.deep.equal({ uid: 1000, gid: 1000, mode: 0o700 });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

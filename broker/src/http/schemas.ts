@@ -3,6 +3,7 @@ import { AGENT_STATES } from "../agents/agentView";
 import { JOB_STATES } from "../jobs/jobTypes";
 
 export const MAX_PROMPT_BYTES = 1024 * 1024;
+const PROMPT_TOO_BIG = `prompt must be at most ${MAX_PROMPT_BYTES} bytes (1 MiB) of UTF-8`;
 
 export const AgentId = z
   .string()
@@ -21,8 +22,10 @@ export const AgentJobParams = z.object({ id: AgentId, jobId: JobId });
 const Prompt = z
   .string({ error: "prompt must be a string" })
   .min(1, "prompt must not be empty")
-  .refine((s) => Buffer.byteLength(s) <= MAX_PROMPT_BYTES, `prompt must be at most ${MAX_PROMPT_BYTES} bytes (1 MiB) of UTF-8`)
-  .describe("The prompt, handed to the agent CLI on stdin (never through a shell)");
+  // The length bound shows in the OpenAPI schema; the byte bound is the real rule.
+  .max(MAX_PROMPT_BYTES, PROMPT_TOO_BIG)
+  .refine((s) => Buffer.byteLength(s) <= MAX_PROMPT_BYTES, PROMPT_TOO_BIG)
+  .describe("The prompt (at most 1 MiB of UTF-8), handed to the agent CLI on stdin, never through a shell");
 const TimeoutSeconds = z
   .number()
   .int()
@@ -84,3 +87,9 @@ export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
 });
 export const Health = z.object({ status: z.literal("ok"), stack: z.string(), agents: z.number().int() });
+
+/** Responses every token-gated route can give, for the OpenAPI document. */
+export const authErrors = {
+  401: { description: "No bearer token", schema: ErrorBody },
+  403: { description: "Token not valid for this route", schema: ErrorBody },
+};

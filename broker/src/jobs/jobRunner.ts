@@ -12,6 +12,7 @@ import { decideOutcome } from "./outcome";
 const DEADLINE_GRACE_SECONDS = 15;
 /** Cancel must end a job within 5 s: llpm-cancel-job escalates to KILL after 2 s, this is the backstop. */
 const STOP_BACKSTOP_MS = 4000;
+const KILL_RETRY_MS = 1000;
 const ADOPT_POLL_MS = 500;
 
 interface ActiveJob {
@@ -149,9 +150,15 @@ export class JobRunner {
 
   /** Kills the job's process group; if it still has not ended shortly after, stops waiting for it. */
   private stop(active: ActiveJob): void {
-    this.deps.runtime
-      .kill(active.workload.ref, active.job.id)
-      .catch((err) => this.deps.log.warn({ err, jobId: active.job.id }, "llpm-cancel-job failed"));
+    const kill = () =>
+      this.deps.runtime
+        .kill(active.workload.ref, active.job.id)
+        .catch((err) => this.deps.log.warn({ err, jobId: active.job.id }, "llpm-cancel-job failed"));
+    void kill();
+    // A cancel that lands before llpm-run-job has written its pid file finds nothing to kill: try again.
+    setTimeout(() => {
+      if (!active.settled) void kill();
+    }, KILL_RETRY_MS).unref();
     setTimeout(() => {
       if (active.settled) return;
       active.handle?.detach();

@@ -9,6 +9,7 @@
   const match = routes.find(([pattern]) => pattern.test(location.pathname));
   if (!match) return llpm.showError("Unknown dashboard page.");
   const name = match[1];
+  document.title = `llpm-fleet · ${name}`;
   document.getElementById("page").replaceChildren(document.getElementById(`page-${name}`).content.cloneNode(true));
   llpm.start(llpm.pages[name]);
 })();

@@ -51,11 +51,15 @@ export class DockerFleet {
 
   /**
    * Applies `next` over the fleet created from `previous`: creates what is new, removes what is
-   * gone, leaves the rest untouched. Input changes on kept resources are reported, not applied:
-   * the caller decides whether they are allowed (for scaling they are not).
+   * gone, leaves the rest untouched. The harness does no updates: a kept resource whose inputs
+   * changed (an update or replacement for Pulumi) stops the apply before anything is touched.
    */
   async applyDiff(previous: RecordedResource[], next: RecordedResource[], readyTimeoutMs: number): Promise<ResourceDiff> {
     const diff = diffResources(previous, next);
+    if (diff.changed.length > 0) {
+      const changes = diff.changed.map((c) => `${c.type} "${c.name}": ${c.fields.join(", ")}`).join("\n");
+      throw new Error(`the new recording changes inputs of resources it keeps (Pulumi would update or replace them):\n${changes}`);
+    }
     const additions = materialisationSteps(diff.added, next, this.options);
     for (const step of materialisationSteps(diff.removed, previous, this.options).reverse()) {
       const key = keyOf(step.resource);

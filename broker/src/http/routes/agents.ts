@@ -1,12 +1,7 @@
 import { z } from "zod";
 import type { Api } from "../api";
-import { Agent, AgentParams, AuthBody, ErrorBody } from "../schemas";
+import { Agent, AgentParams, AuthBody, authErrors, ErrorBody } from "../schemas";
 import { agentBody, requireAgent, type Services } from "../services";
-
-const errors = {
-  401: { description: "No bearer token", schema: ErrorBody },
-  403: { description: "Token not valid here", schema: ErrorBody },
-};
 
 export function agentRoutes(api: Api, s: Services): void {
   api.add(
@@ -16,7 +11,7 @@ export function agentRoutes(api: Api, s: Services): void {
       summary: "List the stack's agents with state, auth state, current job, workspace and attach command",
       tag: "agents",
       access: { kind: "broker" },
-      responses: { 200: { description: "Agents, by id", schema: z.array(Agent) }, ...errors },
+      responses: { 200: { description: "Agents, by id", schema: z.array(Agent) }, ...authErrors },
     },
     (_input, _req, res) => res.json(s.registry.list().map((v) => agentBody(s, v))),
   );
@@ -29,7 +24,7 @@ export function agentRoutes(api: Api, s: Services): void {
       tag: "agents",
       access: { kind: "broker" },
       params: AgentParams,
-      responses: { 200: { description: "The agent", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody }, ...errors },
+      responses: { 200: { description: "The agent", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody }, ...authErrors },
     },
     ({ params }, _req, res) => res.json(agentBody(s, requireAgent(s, params.id))),
   );
@@ -43,7 +38,7 @@ export function agentRoutes(api: Api, s: Services): void {
       access: { kind: "agent", agentIdOf: (req) => req.params.id },
       params: AgentParams,
       body: AuthBody,
-      responses: { 200: { description: "The agent after the change", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody }, ...errors },
+      responses: { 200: { description: "The agent after the change", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody }, ...authErrors },
     },
     ({ params, body }, _req, res) => {
       requireAgent(s, params.id);
@@ -52,5 +47,3 @@ export function agentRoutes(api: Api, s: Services): void {
     },
   );
 }
-
-export { errors as authErrors };

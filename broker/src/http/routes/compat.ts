@@ -1,8 +1,7 @@
 import type { Api } from "../api";
 import { HttpError } from "../errors";
-import { Agent, AgentParams, ErrorBody, RegisterBody } from "../schemas";
+import { Agent, AgentParams, ErrorBody, RegisterBody, authErrors } from "../schemas";
 import { agentBody, requireAgent, type Services } from "../services";
-import { authErrors } from "./agents";
 
 /** The reference broker's routes, kept for agents that run outside Docker and announce themselves. */
 export function compatRoutes(api: Api, s: Services): void {

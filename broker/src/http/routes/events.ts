@@ -1,11 +1,10 @@
 import type { Api } from "../api";
 import { openSse, lastEventId } from "../sse";
-import { ErrorBody, JobParams } from "../schemas";
+import { ErrorBody, JobParams, authErrors } from "../schemas";
 import { agentBody, jobBody, requireJob, type Services } from "../services";
 import { FINAL_STATES, type JobEvent } from "../../jobs/jobTypes";
 import type { Job } from "../../jobs/jobTypes";
 import type { AgentView } from "../../agents/agentView";
-import { authErrors } from "./agents";
 
 /**
  * Server-sent events. Clients read them with fetch() and the Authorization header (the dashboard

@@ -2,9 +2,8 @@ import type { Response } from "express";
 import { z } from "zod";
 import type { Api } from "../api";
 import { HttpError } from "../errors";
-import { AgentJobParams, AgentParams, CreateJobBody, DispatchJobBody, ErrorBody, Job, JobParams, JobWithLog, ListJobsQuery } from "../schemas";
+import { AgentJobParams, AgentParams, CreateJobBody, DispatchJobBody, ErrorBody, Job, JobParams, JobWithLog, ListJobsQuery, authErrors } from "../schemas";
 import { jobBody, requireAgent, requireJob, type Services } from "../services";
-import { authErrors } from "./agents";
 
 const notFound = { 404: { description: "Unknown agent or job", schema: ErrorBody } };
 

@@ -2,9 +2,8 @@ import express from "express";
 import swaggerUi from "swagger-ui-express";
 import type { Api } from "../api";
 import type { BrokerMetrics } from "../../metrics/metrics";
-import { Health } from "../schemas";
+import { Health, authErrors } from "../schemas";
 import type { Services } from "../services";
-import { authErrors } from "./agents";
 
 /** Health, metrics and the API's own description. */
 export function systemRoutes(api: Api, s: Services, metrics: BrokerMetrics): void {

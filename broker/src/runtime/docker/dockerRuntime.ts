@@ -52,7 +52,7 @@ export class DockerRuntime implements AgentRuntime {
 
   watch(onChange: (change: WorkloadChange) => void): () => void {
     let stopped = false;
-    let current: NodeJS.ReadableStream | null = null;
+    let current: { destroy?: () => void } | null = null;
     const handle = async (line: string) => {
       const ev = JSON.parse(line) as { Action?: string; id?: string; Actor?: { ID?: string } };
       const ref = ev.Actor?.ID ?? ev.id;
@@ -67,7 +67,7 @@ export class DockerRuntime implements AgentRuntime {
           const stream = await this.docker.getEvents({
             filters: { type: ["container"], label: this.labelFilters, event: WATCHED_EVENTS },
           });
-          current = stream;
+          current = stream as unknown as { destroy?: () => void };
           await new Promise<void>((resolve) => {
             stream.on("data", splitLines((line) => void handle(line).catch((err) => this.log.warn({ err }, "docker event not handled"))));
             stream.on("end", resolve);
@@ -84,7 +84,7 @@ export class DockerRuntime implements AgentRuntime {
     void connect();
     return () => {
       stopped = true;
-      (current as unknown as { destroy?: () => void } | null)?.destroy?.();
+      current?.destroy?.();
     };
   }
 
