@@ -86,6 +86,10 @@ export function withDefaults(input: StackConfigInput, stack: string, workspaceRo
 }
 
 const PEM_ALLOWED = "a path to a readable PEM file holding at least one -----BEGIN CERTIFICATE----- block";
+// The PEM travels as a build arg, which Docker sets as an environment variable in every RUN, and
+// Linux refuses a single one over 128 KiB: a whole system bundle (about 220 KB) breaks every build.
+export const MAX_EXTRA_CA_BYTES = 100 * 1024;
+const PEM_TOO_LARGE = `at most ${MAX_EXTRA_CA_BYTES / 1024} KiB: only the extra certificates (e.g. /usr/local/share/ca-certificates/*.crt), not a whole system bundle`;
 
 function readExtraCa(configured: string | undefined, host: HostLookup): { pem: string; problem?: ConfigProblem } {
   if (configured === undefined) return { pem: "" };
@@ -93,6 +97,9 @@ function readExtraCa(configured: string | undefined, host: HostLookup): { pem: s
   const text = file.startsWith("/") ? host.readFile(file) : undefined;
   if (text === undefined || !text.includes("-----BEGIN CERTIFICATE-----")) {
     return { pem: "", problem: { key: "extraCaCertificates", value: configured, allowed: PEM_ALLOWED } };
+  }
+  if (Buffer.byteLength(text) > MAX_EXTRA_CA_BYTES) {
+    return { pem: "", problem: { key: "extraCaCertificates", value: configured, allowed: PEM_TOO_LARGE } };
   }
   return { pem: text };
 }

@@ -57,6 +57,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
   let ports: HostPorts;
   let extraCaFile: string;
   let dev: ProgramRun;
+  let team: ProgramRun;
   let broker: BrokerClient;
   let stub: StubModelServer;
   const finishedJobs: Job[] = [];
@@ -82,8 +83,10 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
 
   it("brings up the dev stack: every container healthy, the broker lists four ready agents", async function () {
     this.timeout(COLD_BUILD_MS + READY_TIMEOUT_MS);
+    // Both recordings up front: image tags hash the build contexts, so both must see the same files.
     dev = await program(DEV_COUNTS);
-    phase(`program recorded ${dev.resources.length} resources`);
+    team = await program(TEAM_COUNTS);
+    phase(`program recorded ${dev.resources.length} resources (team counts: ${team.resources.length})`);
     await fleet.apply(dev.resources, READY_TIMEOUT_MS);
     phase("every container is ready");
     stub = await StubModelServer.start(docker, stubName, `llpm-${stack}`);
@@ -172,7 +175,6 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
 
   it("scales to the team counts by diff: only new containers, the old ones untouched, all found", async () => {
     const idsBefore = await containerIds();
-    const team = await program(TEAM_COUNTS);
     const diff = await fleet.applyDiff(dev.resources, team.resources, READY_TIMEOUT_MS);
     expectOnlyInstances(diff, ["openai-codex-2", "aider-2"], "added");
     const idsAfter = await containerIds();

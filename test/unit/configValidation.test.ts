@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, formatProblem } from "../../config/problems";
-import { validateFleetConfig } from "../../config/fleetConfig";
+import { MAX_EXTRA_CA_BYTES, validateFleetConfig } from "../../config/fleetConfig";
 import { fakeHost, problemsOf, validConfig } from "../support/stackConfig";
 
 function only(raw: Record<string, unknown>) {
@@ -222,6 +222,14 @@ describe("stack config validation", () => {
       value: "~/missing.pem",
     });
     expect(problemsOf({ extraCaCertificates: "~/notes.txt" }, host)[0].key).to.equal("extraCaCertificates");
+  });
+
+  it("refuses a bundle too large to pass as a build arg, and says what to pass instead", () => {
+    const bundle = "-----BEGIN CERTIFICATE-----\n" + "A".repeat(MAX_EXTRA_CA_BYTES) + "\n-----END CERTIFICATE-----\n";
+    const host = fakeHost({ files: { "/home/tester/bundle.pem": bundle } });
+    const [problem] = problemsOf({ extraCaCertificates: "~/bundle.pem" }, host);
+    expect(problem).to.include({ key: "extraCaCertificates", value: "~/bundle.pem" });
+    expect(problem.allowed).to.include("/usr/local/share/ca-certificates");
   });
 });
 
