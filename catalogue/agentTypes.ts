@@ -62,7 +62,8 @@ export const AGENT_CATALOGUE: Record<AgentType, AgentTypeEntry> = {
   "openai-codex": {
     imageFolder: "openai-codex",
     cliBinary: "codex",
-    defaultModel: "gpt-5-codex",
+    // One the pinned Codex has metadata for: with any other it adds an "error" event to every run.
+    defaultModel: "gpt-5.5",
     oauthCallbackPort: 1455,
     apiKey: {
       keyVariable: "OPENAI_API_KEY",

@@ -28,7 +28,7 @@ export function fleetContainerBasics(healthcheckCommand: string[], keepCapabilit
   return {
     capabilities: { drops: ["ALL"], ...(keepCapabilities.length > 0 ? { adds: keepCapabilities } : {}) },
     securityOpts: ["no-new-privileges:true"],
-    healthcheck: { tests: ["CMD", ...healthcheckCommand], interval: "30s", timeout: "10s", startPeriod: "20s", retries: 3 },
+    healthcheck: { tests: ["CMD", ...healthcheckCommand], interval: "30s", timeout: "30s", startPeriod: "20s", retries: 3 },
     restart: "unless-stopped",
   };
 }

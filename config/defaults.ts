@@ -32,7 +32,7 @@ export interface ModelEntry {
 
 export const DEFAULT_MODEL_LIST: ModelEntry[] = [
   { name: "claude-sonnet-4-5", model: "anthropic/claude-sonnet-4-5" },
-  { name: "gpt-5-codex", model: "openai/gpt-5-codex" },
+  { name: "gpt-5.5", model: "openai/gpt-5.5" },
   { name: "gpt-5", model: "openai/gpt-5" },
 ];
 

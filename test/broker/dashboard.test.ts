@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium } from "../support/chromium";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { TestFleet, waitFor } from "./support/testFleet";
 
@@ -23,20 +24,7 @@ describe("dashboard in headless Chromium", function () {
       const agents = (await b.api.get("/agents")).body as { state: string }[];
       return agents.length === 2 && agents.every((a) => a.state === "ready");
     });
-    // Playwright gives each launch a fresh temporary profile (it refuses --user-data-dir here).
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 

@@ -11,16 +11,15 @@ import { DockerFleet, sweepStack } from "./harness/dockerFleet";
 import { LOCAL_STAND_INS } from "./harness/imageSubstitution";
 import type { ResourceDiff } from "./harness/plan";
 import { AGENT_UID } from "../images/support/image-builds";
-import { runProgram, type ProgramRun } from "../support/runProgram";
+import { PROJECT_ROOT, runProgram, type ProgramRun } from "../support/runProgram";
 import { BrokerClient, type Agent, type Job } from "./support/brokerClient";
-import { commandLines } from "./support/containerProcesses";
+import { commandLines } from "./support/containerExec";
 import { Dashboard } from "./support/dashboard";
 import { e2eStackConfig, UPSTREAM_KEYS, writeExtraCaFile, type HostPorts } from "./support/fleetConfig";
 import { freePort, freePortRange } from "./support/freePorts";
 import { e2eStackName } from "./support/stackName";
 import { buildStubImage, StubModelServer, type StubRequest } from "./support/stubModelServer";
 
-const repoDir = path.resolve(__dirname, "../..");
 const artifactsDir = path.join(__dirname, "artifacts");
 const DEV_COUNTS = { "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 };
 const TEAM_COUNTS = { "claude-code": 1, "openai-codex": 2, aider: 2, opencode: 1 };
@@ -49,7 +48,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
   const stubName = `llpm-${stack}-stub-model`;
   const fleet = new DockerFleet({
     docker,
-    programDir: repoDir,
+    programDir: PROJECT_ROOT,
     substitutions: LOCAL_STAND_INS,
     imageCache: "llpm-e2e-cache",
     log: phase,
@@ -68,7 +67,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
   before(async () => {
     ports = { broker: await freePort(), litellm: await freePort(), oauthBase: await freePortRange(2) };
     extraCaFile = writeExtraCaFile(runDir);
-    buildStubImage(repoDir);
+    buildStubImage(PROJECT_ROOT);
     phase(`stack ${stack}, workspaces in ${workspaceRoot}, ports ${JSON.stringify(ports)}`);
   });
 

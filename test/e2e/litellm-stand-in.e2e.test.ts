@@ -2,16 +2,15 @@
 // resources shaped like the program's, routes each provider's wire format to the stub model
 // server: Anthropic /v1/messages and OpenAI /v1/chat/completions and /v1/responses. It also shows
 // the stand-in starting with DATABASE_URL and store_model_in_db set, which it has to drop.
-import * as path from "node:path";
 import { expect } from "chai";
 import Docker from "dockerode";
 import { DockerFleet, sweepStack } from "./harness/dockerFleet";
 import { LOCAL_STAND_INS } from "./harness/imageSubstitution";
 import type { RecordedResource } from "./harness/recordedResource";
+import { PROJECT_ROOT } from "../support/runProgram";
 import { e2eStackName } from "./support/stackName";
 import { buildStubImage, StubModelServer } from "./support/stubModelServer";
 
-const repoDir = path.resolve(__dirname, "../..");
 const MASTER_KEY = "sk-e2e-master";
 const UPSTREAM_ANTHROPIC_KEY = "sk-e2e-upstream-anthropic";
 const UPSTREAM_OPENAI_KEY = "sk-e2e-upstream-openai";
@@ -21,8 +20,8 @@ function litellmConfig(apiBase: string): string {
     "model_list:",
     "  - model_name: claude-sonnet-4-5",
     "    litellm_params: { model: anthropic/claude-sonnet-4-5, api_key: os.environ/ANTHROPIC_API_KEY, api_base: " + apiBase + " }",
-    "  - model_name: gpt-5-codex",
-    "    litellm_params: { model: openai/gpt-5-codex, api_key: os.environ/OPENAI_API_KEY, api_base: " + apiBase + "/v1 }",
+    "  - model_name: gpt-5.5",
+    "    litellm_params: { model: openai/gpt-5.5, api_key: os.environ/OPENAI_API_KEY, api_base: " + apiBase + "/v1 }",
     "general_settings:",
     "  master_key: os.environ/LITELLM_MASTER_KEY",
     "  database_url: os.environ/DATABASE_URL",
@@ -75,13 +74,13 @@ describe("e2e: the LiteLLM stand-in routes every wire format to the stub model s
   this.timeout(240_000);
   const docker = new Docker();
   const stack = e2eStackName();
-  const fleet = new DockerFleet({ docker, programDir: repoDir, substitutions: LOCAL_STAND_INS });
+  const fleet = new DockerFleet({ docker, programDir: PROJECT_ROOT, substitutions: LOCAL_STAND_INS });
   const stubName = `llpm-${stack}-stub-model`;
   let stub: StubModelServer;
   let gateway: string;
 
   before(async () => {
-    buildStubImage(repoDir);
+    buildStubImage(PROJECT_ROOT);
     await fleet.apply(recordedGateway(stack), 120_000);
     stub = await StubModelServer.start(docker, stubName, `llpm-${stack}-net`);
     const info = await docker.getContainer(`llpm-${stack}-litellm`).inspect();
@@ -119,9 +118,9 @@ describe("e2e: the LiteLLM stand-in routes every wire format to the stub model s
 
   it("answers OpenAI /v1/chat/completions and /v1/responses from an openai/ model", async () => {
     const auth = { authorization: `Bearer ${MASTER_KEY}` };
-    const chat = await post("/v1/chat/completions", { model: "gpt-5-codex", messages: [{ role: "user", content: "SAY chat-route" }] }, auth);
+    const chat = await post("/v1/chat/completions", { model: "gpt-5.5", messages: [{ role: "user", content: "SAY chat-route" }] }, auth);
     expect(chat).to.contain("STUB-ANSWER: chat-route");
-    const responses = await post("/v1/responses", { model: "gpt-5-codex", input: "SAY responses-route" }, auth);
+    const responses = await post("/v1/responses", { model: "gpt-5.5", input: "SAY responses-route" }, auth);
     expect(responses).to.contain("STUB-ANSWER: responses-route");
     const upstream = (await stub.requests()).filter((r) => r.headers.authorization === `Bearer ${UPSTREAM_OPENAI_KEY}`);
     expect(upstream.length).to.be.greaterThan(1);
@@ -132,7 +131,7 @@ describe("e2e: the LiteLLM stand-in routes every wire format to the stub model s
       method: "POST",
       signal: AbortSignal.timeout(30_000),
       headers: { "content-type": "application/json", authorization: "Bearer sk-not-the-key" },
-      body: JSON.stringify({ model: "gpt-5-codex", messages: [{ role: "user", content: "SAY refused-key" }] }),
+      body: JSON.stringify({ model: "gpt-5.5", messages: [{ role: "user", content: "SAY refused-key" }] }),
     });
     const body = (await response.json()) as { error: { type: string } };
     expect(response.status).to.equal(400);

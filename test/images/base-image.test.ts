@@ -2,7 +2,7 @@
 // extra CAs, the toolchain self-test, and a healthcheck that notices a missing toolchain binary.
 import { expect } from "chai";
 import Docker from "dockerode";
-import { AGENT_UID, TEST_TOOLCHAINS, buildAgent, buildBase, imageTag } from "./support/image-builds";
+import { AGENT_UID, BASE_CONTEXT, TEST_TOOLCHAINS, baseBuildArgs, buildAgent, buildBase, buildImage, imageTag } from "./support/image-builds";
 import { docker } from "./support/docker-cli";
 
 const HARDENED = ["--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--network", "none"];
@@ -52,5 +52,15 @@ describe("base image", function () {
     const result = await docker(["run", "--rm", "--user", "0", "--network", "none", imageTag("claude-code"), "sh", "-c", script]);
     expect(result.code).to.equal(1);
     expect(result.stdout).to.include("python toolchain lacks 'ruff'");
+  });
+
+  it("refuses to build with uid 0 for the agent user", async () => {
+    let failure: unknown;
+    try {
+      await buildImage(BASE_CONTEXT, imageTag("base-uid0"), { ...baseBuildArgs(), AGENT_UID: "0" });
+    } catch (error) {
+      failure = error;
+    }
+    expect(String(failure)).to.include("AGENT_UID/AGENT_GID must not be 0");
   });
 });

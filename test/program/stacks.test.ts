@@ -233,7 +233,7 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
       const file = parseYaml(litellm.inputs.uploads[0].content);
       expect(file.model_list.map((m: { model_name: string }) => m.model_name)).to.deep.equal([
         "claude-sonnet-4-5",
-        "gpt-5-codex",
+        "gpt-5.5",
         "gpt-5",
       ]);
       expect(file.general_settings.master_key).to.equal("os.environ/LITELLM_MASTER_KEY");

@@ -18,13 +18,13 @@ describe("stack config validation", () => {
     expect(config.workspaceRoot).to.equal("/home/tester/.llpm/workspaces");
     expect(config.models.agents).to.deep.equal({
       "claude-code": "claude-sonnet-4-5",
-      "openai-codex": "gpt-5-codex",
+      "openai-codex": "gpt-5.5",
       aider: "gpt-5",
       opencode: "claude-sonnet-4-5",
     });
     expect(config.models.list.map((m) => m.model)).to.deep.equal([
       "anthropic/claude-sonnet-4-5",
-      "openai/gpt-5-codex",
+      "openai/gpt-5.5",
       "openai/gpt-5",
     ]);
     expect(config.litellm).to.deep.include({ cache: true, fallbacks: {}, upstream: {} });

@@ -7,10 +7,9 @@ import { materialisationSteps, type Step } from "../e2e/harness/materialisation"
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { e2eStackConfig, writeExtraCaFile } from "../e2e/support/fleetConfig";
-import { runProgram } from "../support/runProgram";
+import { PROJECT_ROOT, runProgram } from "../support/runProgram";
 
-const programDir = path.resolve(__dirname, "../..");
-const options = { programDir, substitutions: LOCAL_STAND_INS };
+const options = { programDir: PROJECT_ROOT, substitutions: LOCAL_STAND_INS };
 const ports = { broker: 23010, litellm: 24000, oauthBase: 21455 };
 
 let caDir: string;

@@ -11,7 +11,7 @@ describe("LiteLLM config file", () => {
         model_name: "claude-sonnet-4-5",
         litellm_params: { model: "anthropic/claude-sonnet-4-5", api_key: "os.environ/ANTHROPIC_API_KEY" },
       },
-      { model_name: "gpt-5-codex", litellm_params: { model: "openai/gpt-5-codex" } },
+      { model_name: "gpt-5.5", litellm_params: { model: "openai/gpt-5.5" } },
       { model_name: "gpt-5", litellm_params: { model: "openai/gpt-5" } },
     ]);
     expect(file.general_settings).to.deep.equal({

@@ -72,13 +72,6 @@ export class DockerFleet {
     return diff;
   }
 
-  /** The engine name of a recorded resource (e.g. a container's name), once created. */
-  engineName(type: string, resourceName: string): string {
-    const item = this.created.get(`${type}::${resourceName}`);
-    if (!item) throw new Error(`no ${type} "${resourceName}" was created`);
-    return item.engineName;
-  }
-
   /** Removes, last-created kind first, everything this fleet created; built images are kept as cache. */
   async teardown(): Promise<void> {
     const errors: string[] = [];
@@ -125,6 +118,7 @@ export class DockerFleet {
           break;
       }
     }
+    if (containers.length === 0) return;
     this.log(`waiting for ${containers.length} container(s) to be ready`);
     await waitUntilReady(this.docker, containers, readyTimeoutMs);
   }

@@ -13,7 +13,9 @@ export interface ImageBuildSpec {
 }
 
 const KNOWN_IMAGE_FIELDS = ["imageName", "build", "skipPush", "buildOnPreview"];
-const KNOWN_BUILD_FIELDS = ["context", "dockerfile", "args", "target", "platform", "builderVersion"];
+// `platform` and `builderVersion` are left out on purpose: the harness builds for this host with
+// the classic builder only, so a program that sets them must fail here rather than be ignored.
+const KNOWN_BUILD_FIELDS = ["context", "dockerfile", "args", "target"];
 
 /**
  * @param programDir the Pulumi program's folder: the provider resolves a relative context, and a

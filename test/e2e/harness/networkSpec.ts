@@ -2,7 +2,7 @@
 import type { NetworkCreateOptions } from "dockerode";
 import { asBoolean, asLabelMap, asString, asStringMap, assertKnownFields } from "./inputFields";
 
-const KNOWN_NETWORK_FIELDS = ["name", "driver", "internal", "attachable", "ipv6", "labels", "options", "checkDuplicate"];
+const KNOWN_NETWORK_FIELDS = ["name", "driver", "internal", "attachable", "ipv6", "labels", "options"];
 
 export function networkSpec(resourceName: string, inputs: Record<string, unknown>): NetworkCreateOptions {
   const where = `Network "${resourceName}"`;

@@ -1,8 +1,10 @@
 // The broker's HTTP API as the e2e scenario uses it: typed after broker/src/http/schemas.ts,
 // every call with the broker token and a deadline of its own.
+import { FINAL_STATES, type JobState } from "../../../broker/src/jobs/jobTypes";
+
 export type AgentState = "starting" | "ready" | "busy" | "unhealthy" | "stopped";
-export type JobState = "queued" | "running" | "completed" | "failed" | "cancelled" | "timed_out";
-export const FINAL_JOB_STATES: readonly JobState[] = ["completed", "failed", "cancelled", "timed_out"];
+export type { JobState };
+export const FINAL_JOB_STATES: readonly JobState[] = [...FINAL_STATES];
 
 export interface Agent {
   id: string;

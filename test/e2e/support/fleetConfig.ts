@@ -38,7 +38,7 @@ export function e2eStackConfig(workspaceRoot: string, ports: HostPorts, extraCaF
     litellm: {
       upstream: {
         "claude-sonnet-4-5": { apiBase: stub },
-        "gpt-5-codex": { apiBase: `${stub}/v1` },
+        "gpt-5.5": { apiBase: `${stub}/v1` },
         "gpt-5": { apiBase: `${stub}/v1` },
       },
     },

@@ -74,19 +74,20 @@ export async function buildImage(
   return { tag, imageId, seconds: (Date.now() - started) / 1000, log };
 }
 
+export const BASE_CONTEXT = path.join(REPO_ROOT, "images/base");
+
+export function baseBuildArgs(): Record<string, string> {
+  return {
+    BASE_IMAGE: TEST_BASE_IMAGE,
+    TOOLCHAINS: TEST_TOOLCHAINS,
+    AGENT_UID: String(AGENT_UID),
+    AGENT_GID: String(AGENT_UID),
+    EXTRA_CA_CERTIFICATES: extraCaCertificates(),
+  };
+}
+
 export function buildBase(options: { noCache?: boolean } = {}): Promise<BuildResult> {
-  return buildImage(
-    path.join(REPO_ROOT, "images/base"),
-    imageTag("base"),
-    {
-      BASE_IMAGE: TEST_BASE_IMAGE,
-      TOOLCHAINS: TEST_TOOLCHAINS,
-      AGENT_UID: String(AGENT_UID),
-      AGENT_GID: String(AGENT_UID),
-      EXTRA_CA_CERTIFICATES: extraCaCertificates(),
-    },
-    options,
-  );
+  return buildImage(BASE_CONTEXT, imageTag("base"), baseBuildArgs(), options);
 }
 
 export function buildAgent(type: AgentType, options: { noCache?: boolean; contextDir?: string; tag?: string } = {}): Promise<BuildResult> {

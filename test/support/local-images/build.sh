@@ -11,7 +11,8 @@ force="${1:-}"
 host_ca=/etc/ssl/certs/ca-certificates.crt
 
 have() { [[ "$force" != "--force" ]] && docker image inspect "$1" >/dev/null 2>&1; }
-timed() { local t0=$SECONDS; "$@"; echo "built ${*: -2:1} in $((SECONDS - t0)) s"; }
+# timed TAG COMMAND...: runs the build and says how long TAG took.
+timed() { local tag="$1" t0=$SECONDS; shift; "$@"; echo "built $tag in $((SECONDS - t0)) s"; }
 
 # Builds TAG from a folder of this directory, with this host's CA bundle in the context as
 # host-ca.crt: https (PyPI) from inside a build only works with it (see shared/NOTES.md).
@@ -28,9 +29,9 @@ build_debian() {
   local rootfs
   rootfs="$(mktemp -d /tmp/llpm-debootstrap.XXXXXX)"
   debootstrap --variant=minbase bookworm "$rootfs" http://deb.debian.org/debian >"$rootfs.log" 2>&1 \
-    || { tail -20 "$rootfs.log"; rm -rf "$rootfs"; return 1; }
+    || { tail -20 "$rootfs.log"; rm -rf "$rootfs" "$rootfs.log"; return 1; }
   tar -C "$rootfs" -c . | docker import - llpm-local/debian:bookworm >/dev/null
-  rm -rf "$rootfs"
+  rm -rf "$rootfs" "$rootfs.log"
 }
 
 build_node20() {
@@ -46,7 +47,7 @@ build_node20() {
   rm -rf "$ctx"
 }
 
-have llpm-local/debian:bookworm || timed build_debian
-have llpm-local/node:20-bookworm || timed build_node20
-have llpm-local/postgres:15-bookworm || timed build_folder llpm-local/postgres:15-bookworm postgres
-have llpm-local/litellm:1.108.14 || timed build_folder llpm-local/litellm:1.108.14 litellm
+have llpm-local/debian:bookworm || timed llpm-local/debian:bookworm build_debian
+have llpm-local/node:20-bookworm || timed llpm-local/node:20-bookworm build_node20
+have llpm-local/postgres:15-bookworm || timed llpm-local/postgres:15-bookworm build_folder llpm-local/postgres:15-bookworm postgres
+have llpm-local/litellm:1.108.14 || timed llpm-local/litellm:1.108.14 build_folder llpm-local/litellm:1.108.14 litellm

@@ -5,7 +5,7 @@ const { handleMessages, handleCountTokens } = require("./anthropic-messages");
 const { handleResponses } = require("./openai-responses");
 const { handleChatCompletions } = require("./openai-chat");
 
-const MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5", "gpt-5", "gpt-5-codex", "gpt-4o", "gpt-4o-mini"];
+const MODELS = ["claude-sonnet-4-5", "claude-haiku-4-5", "gpt-5", "gpt-5.5", "gpt-4o", "gpt-4o-mini"];
 
 // Paths are matched with and without the /v1 prefix: LiteLLM's api_base may or may not carry it.
 const POST_ROUTES = {
