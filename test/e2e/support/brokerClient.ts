@@ -1,6 +1,6 @@
 // The broker's HTTP API as the e2e scenario uses it: typed after broker/src/http/schemas.ts,
 // every call with the broker token and a deadline of its own.
-import { FINAL_STATES, type JobState } from "../../../broker/src/jobs/jobTypes";
+import { FINAL_STATES, type Job as StoredJob, type JobState } from "../../../broker/src/jobs/jobTypes";
 
 export type AgentState = "starting" | "ready" | "busy" | "unhealthy" | "stopped";
 export type { JobState };
@@ -15,17 +15,10 @@ export interface Agent {
   workspacePath: string | null;
 }
 
-export interface Job {
-  id: string;
-  agentId: string | null;
-  agentType: string;
-  state: JobState;
-  prompt: string;
-  exitCode: number | null;
-  result: string | null;
-  reason: string | null;
+/** The fields of a job the scenario reads; `log` comes with `GET /jobs/:id`. */
+export type Job = Pick<StoredJob, "id" | "agentId" | "agentType" | "state" | "prompt" | "exitCode" | "result" | "reason"> & {
   log?: string;
-}
+};
 
 export class BrokerClient {
   constructor(
