@@ -69,7 +69,9 @@ describe("broker units", () => {
     it("keeps chunks under the cap and truncates once on a character boundary", () => {
       expect(fitChunk(0, 10, "hello")).to.deep.equal({ keep: "hello", truncate: false });
       expect(fitChunk(8, 10, "hello")).to.deep.equal({ keep: "he", truncate: true });
-      expect(fitChunk(10, 10, "more")).to.deep.equal({ keep: "", truncate: false });
+      // A log that filled the cap exactly still gets its marker when more output comes.
+      expect(fitChunk(10, 10, "more")).to.deep.equal({ keep: "", truncate: true });
+      expect(fitChunk(10, 10, "")).to.deep.equal({ keep: "", truncate: false });
       expect(fitChunk(0, 4, "abé€")).to.deep.equal({ keep: "abé", truncate: true });
       expect(truncationMarker(10)).to.contain("truncated at 10 bytes");
     });
