@@ -81,20 +81,8 @@ export class JobRunner {
   async adopt(job: Job, workload: AgentWorkload): Promise<void> {
     const active = this.track(job, workload, true);
     active.handle = this.pollingHandle(job.execId!);
-    active.log.note("broker restarted while this job ran; following its process, its output is recovered when it ends");
+    active.log.note("broker restarted while this job ran; following its process, later output is not captured");
     await this.follow(active);
-  }
-
-  /**
-   * llpm-run-job keeps the whole stdout of a job that lost its broker; the log already holds what
-   * was captured before the restart, so only the rest is appended.
-   */
-  private async recoverOutput(active: ActiveJob): Promise<void> {
-    const kept = await this.deps.runtime.recoverOutput(active.workload.ref, active.job.id).catch(() => null);
-    if (!kept) return active.log.note("no output was kept for the time the broker was away");
-    const captured = Buffer.byteLength(this.deps.store.stdout(active.job.id));
-    active.log.note("output written while the broker was away follows");
-    active.log.write("stdout", kept.subarray(Math.min(captured, kept.length)));
   }
 
   /**
@@ -145,7 +133,6 @@ export class JobRunner {
     const exitCode = await active.handle!.done;
     clearTimeout(deadline);
     if (active.settled) return;
-    if (active.adopted) await this.recoverOutput(active);
     active.log.flush();
     const parsed = parserFor(active.job.agentType)(active.log.stdout());
     const outcome = decideOutcome({

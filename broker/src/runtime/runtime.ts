@@ -62,11 +62,6 @@ export interface AgentRuntime {
   inspectExec(execId: string): Promise<ExecStatus | null>;
   /** Stops the job's process group inside the workload (the image's `llpm-cancel-job`). */
   kill(ref: string, jobId: string): Promise<void>;
-  /**
-   * The whole stdout of a job that ended while no broker was attached (the image's
-   * `llpm-job-output`), removed as it is read; null when none was kept.
-   */
-  recoverOutput(ref: string, jobId: string): Promise<Buffer | null>;
   /** Current state of one workload, or null when it no longer exists. */
   inspect(ref: string): Promise<AgentWorkload | null>;
 }

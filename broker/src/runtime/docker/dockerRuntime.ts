@@ -135,10 +135,4 @@ export class DockerRuntime implements AgentRuntime {
     const code = await handle.done;
     if (code !== 0) this.log.warn({ ref, jobId, code }, "llpm-cancel-job did not exit 0");
   }
-
-  async recoverOutput(ref: string, jobId: string): Promise<Buffer | null> {
-    const chunks: Buffer[] = [];
-    const handle = await this.exec(ref, { cmd: ["llpm-job-output", jobId] }, { onStdout: (c) => chunks.push(c), onStderr: () => {} });
-    return (await handle.done) === 0 ? Buffer.concat(chunks) : null;
-  }
 }
