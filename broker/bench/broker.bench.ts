@@ -15,7 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import Docker from "dockerode";
-import { TestFleet, waitFor } from "../../test/broker/support/testFleet";
+import { TestFleet } from "../../test/broker/support/testFleet";
+import { waitFor } from "../../test/support/waitFor";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const DISPATCH_SAMPLES = Number(process.env.BENCH_DISPATCH_SAMPLES ?? 40);

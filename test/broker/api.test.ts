@@ -6,7 +6,8 @@ import { agentToken } from "../../broker/src/auth/agentToken";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { getJob, submit, waitForState } from "./support/jobs";
 import { readSse } from "./support/sse";
-import { TestFleet, waitFor } from "./support/testFleet";
+import { waitFor } from "../support/waitFor";
+import { TestFleet } from "./support/testFleet";
 
 const LOG_CAP = 64 * 1024;
 

@@ -4,7 +4,8 @@ import path from "node:path";
 import type { Browser } from "playwright-core";
 import { launchChromium } from "../support/chromium";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
-import { TestFleet, waitFor } from "./support/testFleet";
+import { waitFor } from "../support/waitFor";
+import { TestFleet } from "./support/testFleet";
 
 const ARTIFACTS = path.join(__dirname, "artifacts");
 

@@ -4,7 +4,8 @@ import supertest from "supertest";
 import { TOKEN } from "./support/brokerHarness";
 import { ensureBrokerImage } from "./support/brokerImage";
 import { submit, waitForState } from "./support/jobs";
-import { TestFleet, waitFor } from "./support/testFleet";
+import { waitFor } from "../support/waitFor";
+import { TestFleet } from "./support/testFleet";
 
 describe("broker image: built from its Dockerfile, run as the program runs it", function () {
   this.timeout(60000);

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { startBroker, tempDbPath, type RunningBroker } from "./support/brokerHarness";
 import { getJob, submit, waitForState } from "./support/jobs";
-import { TestFleet, waitFor } from "./support/testFleet";
+import { waitFor } from "../support/waitFor";
+import { TestFleet } from "./support/testFleet";
 
 describe("broker restart: nothing lost, running jobs reconciled", function () {
   this.timeout(90000);

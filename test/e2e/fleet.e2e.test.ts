@@ -18,6 +18,7 @@ import { Dashboard } from "./support/dashboard";
 import { e2eStackConfig, UPSTREAM_KEYS, writeExtraCaFile, type HostPorts } from "./support/fleetConfig";
 import { freePort, freePortRange } from "./support/freePorts";
 import { e2eStackName } from "./support/stackName";
+import { waitFor } from "../support/waitFor";
 import { buildStubImage, StubModelServer, type StubRequest } from "./support/stubModelServer";
 
 const artifactsDir = path.join(__dirname, "artifacts");
@@ -139,7 +140,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     try {
       const job = await broker.submit("openai-codex", `SAY never-answered-${stack}`);
       await broker.waitForJob(job.id, ["running"], 60_000);
-      await waitFor("the job's CLI process to run", async () => (await jobProcesses("openai-codex-1")).length > 0);
+      await waitFor("the job's CLI process to run", async () => (await jobProcesses("openai-codex-1")).length > 0, 60_000);
       await broker.cancel(job.id);
       const cancelled = await broker.waitForJob(job.id, ["cancelled", "failed", "completed", "timed_out"], 10_000);
       expect(cancelled.state).to.equal("cancelled");
@@ -269,12 +270,4 @@ function expectOnlyInstances(diff: ResourceDiff, instanceIds: string[], side: "a
   const expected = instanceIds.flatMap((id) => [`agent-${id}`, `workspace-${id}`]).sort();
   expect(diff[side].map((r) => r.name).sort()).to.deep.equal(expected);
   expect(diff[side === "added" ? "removed" : "added"]).to.deep.equal([]);
-}
-
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }

@@ -1,5 +1,5 @@
 import type supertest from "supertest";
-import { waitFor } from "./testFleet";
+import { waitFor } from "../../support/waitFor";
 
 const FINAL = new Set(["completed", "failed", "cancelled", "timed_out"]);
 

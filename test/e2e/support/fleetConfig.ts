@@ -3,7 +3,8 @@
 // and LiteLLM's upstreams pointed at the stub model server.
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { extraCaCertificates, TEST_TOOLCHAINS } from "../../images/support/image-builds";
+import { TEST_TOOLCHAINS } from "../../images/support/image-builds";
+import { extraCaCertificates } from "../../support/hostCaCertificates";
 import { STUB_ALIAS, STUB_PORT } from "./stubModelServer";
 
 export const UPSTREAM_KEYS = {

@@ -3,18 +3,11 @@
 import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import type Docker from "dockerode";
+import { StubModelClient, type StubRequest } from "../../support/stubModelClient";
 
 export const STUB_IMAGE = "llpm-local/stub-model-server:e2e";
 export const STUB_ALIAS = "stub-model";
 export const STUB_PORT = 4000;
-
-export interface StubRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  model: string | null;
-  body: Record<string, unknown>;
-}
 
 /** Builds the stub's image; the layer cache makes this a no-op when its files did not change. */
 export function buildStubImage(repoDir: string): void {
@@ -23,9 +16,9 @@ export function buildStubImage(repoDir: string): void {
   });
 }
 
-export class StubModelServer {
-  private constructor(private readonly baseUrl: string) {}
+export type { StubRequest };
 
+export class StubModelServer extends StubModelClient {
   static async start(docker: Docker, name: string, network: string): Promise<StubModelServer> {
     const container = await docker.createContainer({
       name,
@@ -51,30 +44,10 @@ export class StubModelServer {
     return `http://${STUB_ALIAS}:${STUB_PORT}`;
   }
 
-  async requests(): Promise<StubRequest[]> {
-    const response = await fetch(`${this.baseUrl}/_stub/requests`, { signal: AbortSignal.timeout(10_000) });
-    return (await response.json()) as StubRequest[];
-  }
-
-  async clear(): Promise<void> {
-    await fetch(`${this.baseUrl}/_stub/requests`, { method: "DELETE", signal: AbortSignal.timeout(10_000) });
-  }
-
   /** Removes the stub's container by name, also when `start` failed half-way. */
   static async remove(docker: Docker, name: string): Promise<void> {
     await docker.getContainer(name).remove({ force: true }).catch((error: { statusCode?: number }) => {
       if (error.statusCode !== 404) throw error;
     });
-  }
-
-  private async waitUntilAnswering(): Promise<void> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-      // Docker's port proxy accepts connections before the server listens; such a fetch can
-      // stall rather than fail, so each attempt has its own deadline.
-      const ok = await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-      if (ok) return;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    throw new Error(`the stub model server did not answer on ${this.baseUrl}`);
   }
 }

@@ -1,9 +1,10 @@
 // Builds the images under images/ the way the program does (same build args), through the Engine
 // API (dockerode) as the Pulumi provider does, with stable test tags so Docker's layer cache makes
 // repeated runs cheap.
-import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
+import { filesUnder } from "../../support/filesUnder";
+import { extraCaCertificates } from "../../support/hostCaCertificates";
 
 export const REPO_ROOT = path.resolve(__dirname, "../../..");
 export const AGENT_TYPES = ["claude-code", "openai-codex", "aider", "opencode"] as const;
@@ -14,36 +15,10 @@ export const TEST_TOOLCHAINS = "node,python,cpp";
 export const TEST_BASE_IMAGE = "llpm-local/debian:bookworm";
 /** Like the program: the deploying user's uid, or 1000 when root deploys. */
 export const AGENT_UID = process.getuid && process.getuid() !== 0 ? process.getuid() : 1000;
-const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
-const DISTRIBUTION_CAS = "/usr/share/ca-certificates";
-const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 export const imageTag = (name: string): string => `llpmt-img/${name}:test`;
 
 const docker = new Docker();
-
-const certificatesIn = (pem: string): string[] => pem.match(PEM_CERTIFICATE) ?? [];
-
-/**
- * This machine's CAs that the distribution does not ship (its egress CA): what a user would pass.
- * A whole bundle cannot be a build arg: RUN steps get build args as environment strings, which the
- * kernel caps at 128 KiB each.
- */
-export function extraCaCertificates(): string {
-  const known = new Set(
-    fs.existsSync(DISTRIBUTION_CAS)
-      ? filesUnder(DISTRIBUTION_CAS).flatMap((file) => certificatesIn(fs.readFileSync(path.join(DISTRIBUTION_CAS, file), "utf8")))
-      : [],
-  );
-  return certificatesIn(fs.readFileSync(HOST_CA_BUNDLE, "utf8")).filter((cert) => !known.has(cert)).join("\n");
-}
-
-function filesUnder(dir: string, prefix = ""): string[] {
-  return fs.readdirSync(path.join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
-    const relative = path.join(prefix, entry.name);
-    return entry.isDirectory() ? filesUnder(dir, relative) : [relative];
-  });
-}
 
 export interface BuildResult {
   tag: string;

@@ -4,25 +4,13 @@
 import path from "node:path";
 import { docker, dockerOk, randomName } from "./docker-cli";
 import { REPO_ROOT, imageTag } from "./image-builds";
-
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  model: string | null;
-  body: unknown;
-}
-
-export interface RecordedProxyRequest {
-  method: string;
-  target: string;
-}
+import { StubModelClient, type StubProxyRequest, type StubRequest } from "../../support/stubModelClient";
 
 export interface StubModelServer {
   network: string;
   alias: string;
-  requests(): Promise<RecordedRequest[]>;
-  proxyRequests(): Promise<RecordedProxyRequest[]>;
+  requests(): Promise<StubRequest[]>;
+  proxyRequests(): Promise<StubProxyRequest[]>;
   clear(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -41,25 +29,14 @@ export async function startStubModelServer(): Promise<StubModelServer> {
     throw error;
   }
   const port = (await dockerOk(["port", container, "4000/tcp"])).trim().split(":").pop();
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      if ((await fetch(`${base}/health`, { signal: AbortSignal.timeout(1000) })).ok) break;
-    } catch (error) {
-      if (attempt > 50) throw error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const getJson = async <T>(route: string): Promise<T> => (await fetch(`${base}${route}`)).json() as Promise<T>;
+  const client = new StubModelClient(`http://127.0.0.1:${port}`);
+  await client.waitUntilAnswering();
   return {
     network,
     alias: "litellm",
-    requests: () => getJson<RecordedRequest[]>("/_stub/requests"),
-    proxyRequests: () => getJson<RecordedProxyRequest[]>("/_stub/proxy-requests"),
-    async clear() {
-      await fetch(`${base}/_stub/requests`, { method: "DELETE" });
-      await fetch(`${base}/_stub/proxy-requests`, { method: "DELETE" });
-    },
+    requests: () => client.requests(),
+    proxyRequests: () => client.proxyRequests(),
+    clear: () => client.clear(),
     async stop() {
       await docker(["rm", "-f", container]);
       await docker(["network", "rm", network]);
