@@ -38,12 +38,13 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   const bus = new BrokerBus();
   const registry = new AgentRegistry(runtime, agents, bus);
   const runner = new JobRunner({ runtime, store: jobs, registry, bus, log, logCapBytes: config.logCapBytes });
-  const scheduler = new Scheduler({ store: jobs, registry, runner, bus, log, maxJobsPerAgent: config.maxJobsPerAgent });
+  const scheduler = new Scheduler({ store: jobs, registry, runner, bus, log, maxJobsPerAgent: config.maxJobsPerAgent, logCapBytes: config.logCapBytes });
   const services: Services = { config, registry, scheduler, jobs, agents, bus };
   const metrics = createMetrics({ store: jobs, registry, scheduler, bus });
 
+  // Finished jobs get their line from finishJob.
   bus.on("job", (job) => {
-    if (job.state !== "queued") log.info({ jobId: job.id, agentId: job.agentId, state: job.state, reason: job.reason }, "job");
+    if (job.state === "running") log.info({ jobId: job.id, agentId: job.agentId, state: job.state }, "job started");
   });
 
   const api = new Api(config.token);
@@ -69,7 +70,7 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
     services,
     async start() {
       await registry.start(config.resyncSeconds);
-      await reconcileRunningJobs({ store: jobs, registry, runtime, runner, bus, log });
+      reconcileRunningJobs({ store: jobs, registry, runner, bus, log, logCapBytes: config.logCapBytes });
       scheduler.start();
     },
     close() {

@@ -1,13 +1,14 @@
-import pino, { type Logger } from "pino";
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from "pino";
 
 /**
  * Structured JSON logs. The broker never logs request headers or prompts; the redaction is a
- * second line of defence should an error object ever carry them.
+ * second line of defence should an error object ever carry them. Without a destination: stdout.
  */
-export function createLogger(level: string, stack: string): Logger {
-  return pino({
+export function createLogger(level: string, stack: string, destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: "llpm-broker", stack },
     redact: { paths: ["*.authorization", "*.headers.authorization", "*.token", "*.prompt"], censor: "[redacted]" },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

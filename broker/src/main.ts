@@ -17,10 +17,11 @@ async function main(): Promise<void> {
   // DOCKER_HOST or the default socket, as the docker CLI would pick.
   const runtime = new DockerRuntime(new Docker(), config.stack, log);
   const broker = createBroker(config, runtime, log);
-  await broker.start();
+  // Listening first: a dashboard reconnecting after a restart sees the jobs reconciliation finishes.
   const server = broker.app.listen(config.port, config.host, () => {
     log.info({ host: config.host, port: config.port, db: config.dbPath }, "broker listening");
   });
+  await broker.start();
   const shutdown = (signal: string) => {
     log.info({ signal }, "shutting down; running jobs continue in their containers and are reconciled on restart");
     server.close();

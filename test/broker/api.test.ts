@@ -19,8 +19,9 @@ describe("broker HTTP API against a real Docker engine", function () {
   let open: supertest.Agent;
 
   /** The pid files of running jobs inside an agent (llpm-run-job removes each when its job ends). */
-  const lsJobs = async (agentId: string) => {
-    const exec = await fleet.docker.getContainer(fleet.containerName(agentId)).exec({ Cmd: ["ls", "/tmp/llpm-jobs"], AttachStdout: true });
+  /** The files of a job's record in the agent (docs/agent-interface.md, "Jobs"). */
+  const jobRecord = async (agentId: string, jobId: string) => {
+    const exec = await fleet.docker.getContainer(fleet.containerName(agentId)).exec({ Cmd: ["ls", `/tmp/llpm-jobs/${jobId}`], AttachStdout: true });
     const stream = await exec.start({});
     let text = "";
     stream.on("data", (c: Buffer) => (text += c.toString()));
@@ -232,16 +233,18 @@ describe("broker HTTP API against a real Docker engine", function () {
       const done = await waitForState(b.api, job.id, "cancelled", 5000);
       expect(Date.now() - started).to.be.below(5000);
       expect(done.reason).to.equal("cancelled on request");
-      expect(await lsJobs("aider-1")).not.to.contain(`${job.id}.pid`);
+      await waitFor("the job's exit recorded", async () => (await jobRecord("aider-1", job.id)).includes("exit-code"));
+      expect(await jobRecord("aider-1", job.id), "no process group left").not.to.contain("pgid");
       const again = await b.api.post(`/jobs/${job.id}/cancel`).expect(409);
       expect(again.body.error.message).to.contain("already finished as cancelled");
     });
 
-    it("cancels a job the moment it starts, before its pid file exists", async () => {
+    it("cancels a job the moment it starts, before its supervisor has recorded its pid", async () => {
       const job = await submit(b.api, "aider-1", "#sleep 60");
       await b.api.post(`/jobs/${job.id}/cancel`).expect(202);
       await waitForState(b.api, job.id, "cancelled", 5000);
-      await waitFor("the job's process group to be gone", async () => !(await lsJobs("aider-1")).includes(job.id), 5000);
+      await waitFor("the job's exit recorded", async () => (await jobRecord("aider-1", job.id)).includes("exit-code"), 5000);
+      expect(await jobRecord("aider-1", job.id), "no process group left").not.to.contain("pgid");
     });
 
     it("cancels a queued job at once", async () => {

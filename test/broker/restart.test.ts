@@ -1,64 +1,152 @@
 import { expect } from "chai";
-import { startBroker, tempDbPath, type RunningBroker } from "./support/brokerHarness";
-import { getJob, submit, waitForState } from "./support/jobs";
+import { Writable } from "node:stream";
+import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
+import { getJob, submit, waitForState, type JobBody } from "./support/jobs";
+import { readSse, type SseEvent } from "./support/sse";
 import { waitFor } from "../support/waitFor";
 import { TestFleet } from "./support/testFleet";
 
-describe("broker restart: nothing lost, running jobs reconciled", function () {
-  this.timeout(90000);
+// The agents run the real llpm-run-job and llpm-cancel-job of images/base (the fake image only
+// swaps the CLI), so these tests hold the job supervisor and the broker to the attach contract.
+describe("broker restart: running jobs outlive the broker, nothing lost", function () {
+  this.timeout(120000);
   const fleet = new TestFleet();
   const db = tempDbPath();
-  let first: RunningBroker | undefined;
-  let second: RunningBroker | undefined;
+  let broker: RunningBroker | undefined;
 
   const ready = (b: RunningBroker, id: string) =>
-    waitFor(`${id} ready`, async () => (await b.api.get(`/agents/${id}`)).body.state === "ready");
+    waitFor(`${id} ready`, async () => (await b.api.get(`/agents/${id}`)).body.state === "ready", 30000);
+  const agentExec = async (agentId: string, cmd: string[]): Promise<string> => {
+    const exec = await fleet.docker.getContainer(fleet.containerName(agentId)).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+    const stream = await exec.start({});
+    let out = "";
+    const sink = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString("utf8")), cb()) });
+    fleet.docker.modem.demuxStream(stream, sink, sink);
+    await new Promise((resolve) => stream.on("end", resolve));
+    return out;
+  };
+  /** Stops the broker with jobs running (as a crash or an upgrade would) and starts a new one on the same database. */
+  const restart = async (opts: Parameters<typeof startBroker>[3] = {}) => {
+    await broker!.stop();
+    broker = await startBroker(fleet.stack, db.path, {}, opts);
+    return broker;
+  };
+  const runningWith = (id: string, text: string) =>
+    waitFor(`job ${id} running with "${text}" in its log`, async () => {
+      const job = await getJob(broker!.api, id);
+      return job.state === "running" && job.log.includes(text);
+    });
+  const countLines = (text: string, line: string) => text.split("\n").filter((l) => l === line).length;
 
   before(async function () {
-    this.timeout(180000);
+    this.timeout(300000);
     await fleet.prepare();
-    await Promise.all([fleet.startAgent("aider", 1), fleet.startAgent("aider", 2)]);
+    await Promise.all([1, 2, 3].map((n) => fleet.startAgent("aider", n)));
+    broker = await startBroker(fleet.stack, db.path);
+    await Promise.all([1, 2, 3].map((n) => ready(broker!, `aider-${n}`)));
   });
 
   after(async () => {
-    await first?.stop();
-    await second?.stop();
+    await broker?.stop();
     await fleet.cleanup();
     db.remove();
   });
 
-  it("follows a job still running to its real end, fails one whose process is gone, and runs the queued ones", async () => {
-    first = await startBroker(fleet.stack, db.path);
-    await ready(first, "aider-1");
-    await ready(first, "aider-2");
-    const survivor = await submit(first.api, "aider-1", "#say before restart\n#sleep 3\n#exit 0");
-    const queued = await submit(first.api, "aider-1", "queued across the restart");
-    const doomed = await submit(first.api, "aider-2", "#say doomed\n#sleep 60");
-    await waitFor("both running with output", async () => {
-      const [s, d] = [await getJob(first!.api, survivor.id), await getJob(first!.api, doomed.id)];
-      return s.log.includes("before restart") && d.log.includes("doomed");
-    });
-    expect((await getJob(first.api, queued.id)).state).to.equal("queued");
-    await first.stop();
-    first = undefined;
+  it("re-attaches to a job that ran across the restart: whole output, once, and its real exit code; the queued job runs after", async () => {
+    const survivor = await submit(broker!.api, "aider-1", "#say before restart\n#stderr warned before\n#sleep 3\n#say after restart\n#stderr warned after");
+    const queued = await submit(broker!.api, "aider-1", "queued across the restart");
+    await runningWith(survivor.id, "before restart");
+    await restart();
 
-    // While the broker is down, the doomed job's container restarts: its process and exec are gone.
-    await fleet.docker.getContainer(fleet.containerName("aider-2")).restart({ t: 0 });
+    const done = await waitForState(broker!.api, survivor.id, "final", 20000);
+    expect(done.state, done.reason ?? "").to.equal("completed");
+    expect(done.exitCode).to.equal(0);
+    expect(done.reason).to.equal(null);
+    for (const line of ["before restart", "after restart", "warned before", "warned after"]) {
+      expect(countLines(done.log, line), `"${line}" exactly once in the log`).to.equal(1);
+    }
+    expect(done.log).to.contain("re-attached at byte");
+    expect(done.result).to.contain("echo: #say before restart");
 
-    second = await startBroker(fleet.stack, db.path);
-    const gone = await waitForState(second.api, doomed.id, "failed");
-    expect(gone.reason).to.match(/^broker restarted while running; /);
-    expect(gone.log).to.contain("doomed");
-
-    // Adopted: the broker polls the exec Docker kept and records how the process really ended.
-    // (It may end non-zero: the output pipe to the old broker is gone, which some writers die of.)
-    const followed = await waitForState(second.api, survivor.id, "final", 20000);
-    expect(followed.exitCode).to.be.a("number");
-    expect(followed.reason).to.match(/^broker restarted while running; /);
-    expect(followed.log).to.contain("before restart").and.contain("following its process");
-
-    const ran = await waitForState(second.api, queued.id, "completed", 20000);
+    const ran = await waitForState(broker!.api, queued.id, "completed", 20000);
     expect(ran.result).to.equal("echo: queued across the restart");
-    expect(Date.parse(ran.startedAt!)).to.be.at.least(Date.parse(followed.finishedAt!) - 1000);
+    expect(Date.parse(ran.startedAt!)).to.be.at.least(Date.parse(done.finishedAt!) - 1000);
+  });
+
+  it("cancels an adopted job: cancelled within 5 s, its process gone from the agent", async () => {
+    const job = await submit(broker!.api, "aider-2", "#say cancel me later\n#sleep 60");
+    await runningWith(job.id, "cancel me later");
+    await restart();
+    await runningWith(job.id, "re-attached");
+    const asked = Date.now();
+    await broker!.api.post(`/jobs/${job.id}/cancel`).expect(202);
+    const cancelled = await waitForState(broker!.api, job.id, "final", 10000);
+    expect(cancelled.state).to.equal("cancelled");
+    expect(Date.now() - asked).to.be.below(5000);
+    expect((await agentExec("aider-2", ["cat", `/tmp/llpm-jobs/${job.id}/exit-code`])).trim()).to.equal("143");
+    const processes = await agentExec("aider-2", ["bash", "-c", "for p in /proc/[0-9]*; do tr '\\0' ' ' <$p/cmdline; echo; done"]);
+    expect(processes, "the process list").to.contain("sleep infinity");
+    expect(processes).to.not.contain("sleep 60");
+  });
+
+  it("fails an adopted job whose agent container is killed, with the reason", async () => {
+    const job = await submit(broker!.api, "aider-3", "#say killed while adopted\n#sleep 60");
+    await runningWith(job.id, "killed while adopted");
+    await restart();
+    await runningWith(job.id, "re-attached");
+    await fleet.docker.getContainer(fleet.containerName("aider-3")).kill();
+    const failed = await waitForState(broker!.api, job.id, "final", 15000);
+    expect(failed.state).to.equal("failed");
+    expect(failed.reason).to.match(/^broker restarted while running; agent container stopped mid-job: /);
+    expect(failed.log).to.contain("killed while adopted");
+    await fleet.docker.getContainer(fleet.containerName("aider-3")).start();
+    await ready(broker!, "aider-3");
+  });
+
+  it("fails a job whose supervisor died with its container while the broker was down", async () => {
+    const job = await submit(broker!.api, "aider-3", "#say doomed\n#sleep 60");
+    await runningWith(job.id, "doomed");
+    await broker!.stop();
+    await fleet.docker.getContainer(fleet.containerName("aider-3")).restart({ t: 0 });
+    broker = await startBroker(fleet.stack, db.path);
+    const gone = await waitForState(broker.api, job.id, "final", 20000);
+    expect(gone.state).to.equal("failed");
+    expect(gone.reason).to.match(/^broker restarted while running; the job's end was not seen .*supervisor is gone/);
+    expect(gone.log).to.contain("doomed");
+    await ready(broker, "aider-3");
+  });
+
+  it("a job reconciliation finishes shows up in /events, the metrics and the log", async () => {
+    const job = await submit(broker!.api, "aider-3", "#say stopped meanwhile\n#sleep 60");
+    await runningWith(job.id, "stopped meanwhile");
+    await broker!.stop();
+    await fleet.docker.getContainer(fleet.containerName("aider-3")).stop({ t: 0 });
+    const logLines: string[] = [];
+    let events: Promise<{ events: SseEvent[] }> = Promise.resolve({ events: [] });
+    broker = await startBroker(fleet.stack, db.path, {}, {
+      logLines,
+      // Subscribed before the broker reconciles, as a dashboard reconnecting at once would be.
+      beforeStart: async (url) => {
+        let connected: () => void;
+        const open = new Promise<void>((resolve) => (connected = resolve));
+        const finished = (evs: SseEvent[]) => {
+          connected();
+          return evs.some((e) => e.event === "job" && (e.data as JobBody).id === job.id && (e.data as JobBody).state === "failed");
+        };
+        events = readSse(`${url}/events`, { authorization: `Bearer ${TOKEN}` }, { stopWhen: finished, timeoutMs: 15000 });
+        await open;
+      },
+    });
+    const failed = await waitForState(broker.api, job.id, "final");
+    expect(failed.reason).to.match(/^broker restarted while running; agent container stopped mid-job/);
+
+    const change = (await events).events.find((e) => e.event === "job" && (e.data as JobBody).id === job.id);
+    expect(change?.data).to.include({ state: "failed", reason: failed.reason });
+    const metrics = (await broker.api.get("/metrics").expect(200)).text;
+    expect(metrics).to.match(/^llpm_broker_jobs_finished_total\{state="failed"\} 1$/m);
+    expect(metrics).to.match(/^llpm_broker_job_duration_seconds_count\{state="failed"\} 1$/m);
+    const line = logLines.map((l) => JSON.parse(l)).find((l) => l.jobId === job.id && l.msg === "job finished");
+    expect(line).to.include({ state: "failed", reason: failed.reason });
+    await fleet.docker.getContainer(fleet.containerName("aider-3")).start();
   });
 });

@@ -43,6 +43,7 @@ describe("broker units", () => {
   describe("decideOutcome", () => {
     const facts = (f: Partial<ExitFacts>): ExitFacts => ({
       exitCode: 0,
+      endNotSeen: null,
       cancelRequested: false,
       brokerDeadlinePassed: false,
       containerStopped: null,
@@ -54,6 +55,11 @@ describe("broker units", () => {
       expect(decideOutcome(facts({ exitCode: 124 })).state).to.equal("timed_out");
       expect(decideOutcome(facts({ exitCode: 3 }))).to.deep.equal({ state: "failed", exitCode: 3, reason: "llpm-run-job exited with code 3" });
       expect(decideOutcome(facts({ exitCode: null })).state).to.equal("failed");
+      expect(decideOutcome(facts({ exitCode: null, endNotSeen: "no job j in this agent" }))).to.deep.equal({
+        state: "failed",
+        exitCode: null,
+        reason: "no job j in this agent",
+      });
       expect(decideOutcome(facts({ cliReportedError: true })).state).to.equal("failed");
     });
     it("lets cancellation win and names a dead container", () => {

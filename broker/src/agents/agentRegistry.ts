@@ -116,10 +116,6 @@ export class AgentRegistry {
     return [...this.workloads.values()].filter((w) => w.agentType === type).sort((a, b) => a.agentIndex - b.agentIndex);
   }
 
-  hasType(type: string): boolean {
-    return [...this.workloads.values()].some((w) => w.agentType === type) || this.store.external().some((e) => e.type === type);
-  }
-
   list(): AgentView[] {
     const ids = new Set([...this.workloads.keys(), ...this.store.external().map((e) => e.id)]);
     return [...ids].sort().map((id) => this.view(id)!);

@@ -22,9 +22,9 @@ export function agentBody(s: Services, view: AgentView) {
   return { ...view, queuedJobs: s.scheduler.queuedFor(view.id, view.type) };
 }
 
-/** Jobs as the API shows them: the exec id is the runtime's business. */
+/** Jobs as the API shows them: where the broker resumes the job's output is its own business. */
 export function jobBody(job: Job) {
-  const { execId: _execId, ...rest } = job;
+  const { outputOffset: _outputOffset, ...rest } = job;
   return rest;
 }
 

@@ -2,8 +2,9 @@ import type { Logger } from "pino";
 import type { AgentRegistry } from "../agents/agentRegistry";
 import type { BrokerBus } from "../events/bus";
 import { parserFor } from "../parsers";
-import type { AgentRuntime, AgentWorkload, ExecHandle, ExecStatus } from "../runtime/runtime";
+import type { AgentRuntime, AgentWorkload, JobOutput, JobStream } from "../runtime/runtime";
 import type { JobStore } from "../store/jobStore";
+import { finishJob } from "./finishJob";
 import { JobLog } from "./jobLog";
 import type { Job, Outcome } from "./jobTypes";
 import { decideOutcome } from "./outcome";
@@ -13,13 +14,12 @@ const DEADLINE_GRACE_SECONDS = 15;
 /** Cancel must end a job within 5 s: llpm-cancel-job escalates to KILL after 2 s, this is the backstop. */
 const STOP_BACKSTOP_MS = 4000;
 const KILL_RETRY_MS = 1000;
-const ADOPT_POLL_MS = 500;
 
 interface ActiveJob {
   job: Job;
   workload: AgentWorkload;
   log: JobLog;
-  handle: ExecHandle | null;
+  stream: JobStream | null;
   cancelRequested: boolean;
   deadlinePassed: boolean;
   /** Set when the job was picked up again after a broker restart. */
@@ -48,51 +48,33 @@ export class JobRunner {
     return this.active.has(jobId);
   }
 
-  activeCount(): number {
-    return this.active.size;
-  }
-
   /** Starts a job already claimed in the store; the agent counts as busy from the first line on. */
   async run(job: Job, workload: AgentWorkload): Promise<void> {
     const active = this.track(job, workload, false);
-    try {
-      active.handle = await this.deps.runtime.exec(
-        workload.ref,
-        {
-          cmd: ["llpm-run-job", "--job-id", job.id, "--timeout", String(job.timeoutSeconds)],
-          workdir: "/workspace",
-          stdin: job.prompt,
-        },
-        { onStdout: (c) => active.log.write("stdout", c), onStderr: (c) => active.log.write("stderr", c) },
-      );
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      return this.settle(active, { state: "failed", exitCode: null, reason: `could not start llpm-run-job: ${message}` });
-    }
-    this.deps.store.setExecId(job.id, active.handle.id);
-    if (active.cancelRequested) this.stop(active);
-    await this.follow(active);
+    const spec = { jobId: job.id, timeoutSeconds: job.timeoutSeconds, prompt: job.prompt };
+    await this.stream(active, "start llpm-run-job", () => this.deps.runtime.startJob(workload.ref, spec, this.output(active)));
   }
 
   /**
-   * Picks up a job that was running when the broker stopped. Its output stream died with the old
-   * process, so only its exit status can still be had: by polling the exec Docker kept.
+   * Picks up a job that was running when the broker stopped: its supervisor kept running in the
+   * agent, so the broker re-attaches where its stored output ends and follows it to its real end.
    */
   async adopt(job: Job, workload: AgentWorkload): Promise<void> {
     const active = this.track(job, workload, true);
-    active.handle = this.pollingHandle(job.execId!);
-    active.log.note("broker restarted while this job ran; following its process, later output is not captured");
-    await this.follow(active);
+    active.log.note(`broker restarted while this job ran; re-attached at byte ${job.outputOffset} of its output`);
+    await this.stream(active, "re-attach to the job", () =>
+      this.deps.runtime.attachJob(workload.ref, job.id, job.outputOffset, this.output(active)),
+    );
   }
 
   /**
    * Lets go of every running job without recording an end: their processes keep running in the
-   * containers and the next broker process reconciles them, exactly as after a crash.
+   * agents and the next broker process re-attaches to them, exactly as after a crash.
    */
   detachAll(): void {
     for (const active of this.active.values()) {
       active.settled = true;
-      active.handle?.detach();
+      active.stream?.detach();
     }
     this.active.clear();
   }
@@ -103,7 +85,7 @@ export class JobRunner {
     active.cancelRequested = true;
     this.deps.store.requestCancel(jobId);
     active.log.note("cancel requested");
-    if (active.handle) this.stop(active);
+    if (active.stream) this.stop(active);
   }
 
   private track(job: Job, workload: AgentWorkload, adopted: boolean): ActiveJob {
@@ -112,7 +94,7 @@ export class JobRunner {
       job,
       workload,
       log,
-      handle: null,
+      stream: null,
       cancelRequested: job.cancelRequested,
       deadlinePassed: false,
       adopted,
@@ -125,45 +107,74 @@ export class JobRunner {
     return active;
   }
 
+  /** Each chunk is stored together with the offset past it, so a re-attach neither repeats nor skips. */
+  private output(active: ActiveJob): JobOutput {
+    return {
+      onOutput: (stream, chunk, offset) => {
+        if (active.settled) return;
+        this.deps.store.atomically(() => {
+          active.log.write(stream, chunk);
+          this.deps.store.setOutputOffset(active.job.id, offset);
+        });
+      },
+    };
+  }
+
+  private async stream(active: ActiveJob, what: string, open: () => Promise<JobStream>): Promise<void> {
+    try {
+      active.stream = await open();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      return this.settle(active, { state: "failed", exitCode: null, reason: `could not ${what}: ${message}` });
+    }
+    if (active.cancelRequested) this.stop(active);
+    await this.follow(active);
+  }
+
   private async follow(active: ActiveJob): Promise<void> {
+    // From the job's start, not this process's: an adopted job keeps its original deadline.
+    const startedAt = Date.parse(active.job.startedAt ?? new Date().toISOString());
+    const deadlineMs = startedAt + (active.job.timeoutSeconds + DEADLINE_GRACE_SECONDS) * 1000 - Date.now();
     const deadline = setTimeout(() => {
       active.deadlinePassed = true;
       this.stop(active);
-    }, (active.job.timeoutSeconds + DEADLINE_GRACE_SECONDS) * 1000);
-    const exitCode = await active.handle!.done;
+    }, Math.max(0, deadlineMs));
+    const end = await active.stream!.done;
     clearTimeout(deadline);
     if (active.settled) return;
     active.log.flush();
     const parsed = parserFor(active.job.agentType)(active.log.stdout());
     const outcome = decideOutcome({
-      exitCode,
+      exitCode: end.exitCode,
+      endNotSeen: end.reason,
       cancelRequested: active.cancelRequested,
       brokerDeadlinePassed: active.deadlinePassed,
       containerStopped:
-        exitCode === 0 || active.cancelRequested || active.deadlinePassed
+        end.exitCode === 0 || active.cancelRequested || active.deadlinePassed
           ? null
-          : await this.containerStopped(active.workload.ref, exitCode),
+          : await this.containerStopped(active.workload.ref, end.exitCode),
       cliReportedError: parsed.isError,
     });
     this.settle(active, outcome, parsed.text);
   }
 
-  /** Kills the job's process group; if it still has not ended shortly after, stops waiting for it. */
+  /** Cancels the job in the agent; if it still has not ended shortly after, stops waiting for it. */
   private stop(active: ActiveJob): void {
     const kill = () =>
       this.deps.runtime
-        .kill(active.workload.ref, active.job.id)
+        .cancelJob(active.workload.ref, active.job.id)
         .catch((err) => this.deps.log.warn({ err, jobId: active.job.id }, "llpm-cancel-job failed"));
     void kill();
-    // A cancel that lands before llpm-run-job has written its pid file finds nothing to kill: try again.
+    // A cancel that lands before the supervisor has recorded its pid finds nothing to stop: try again.
     setTimeout(() => {
       if (!active.settled) void kill();
     }, KILL_RETRY_MS).unref();
     setTimeout(() => {
       if (active.settled) return;
-      active.handle?.detach();
+      active.stream?.detach();
       const outcome = decideOutcome({
         exitCode: null,
+        endNotSeen: null,
         cancelRequested: active.cancelRequested,
         brokerDeadlinePassed: active.deadlinePassed,
         containerStopped: null,
@@ -191,34 +202,16 @@ export class JobRunner {
   private settle(active: ActiveJob, outcome: Outcome, result: string | null = null): void {
     if (active.settled) return;
     active.settled = true;
-    const final: Outcome = active.adopted
-      ? { ...outcome, reason: `broker restarted while running; ${outcome.reason ?? "it completed meanwhile"}` }
-      : outcome;
-    if (final.reason) active.log.note(`${final.state}: ${final.reason}`);
-    const { store, bus } = this.deps;
-    store.finish(active.job.id, final, result);
+    const final: Outcome =
+      active.adopted && outcome.reason ? { ...outcome, reason: `broker restarted while running; ${outcome.reason}` } : outcome;
+    finishJob(this.deps, active.job.id, final, result, active.log);
     this.active.delete(active.job.id);
     this.deps.registry.jobEnded(active.workload.agentId, active.job.id);
-    bus.emit("jobEvent", active.job.id, store.appendEvent(active.job.id, "state", null, final.state));
-    this.announce(active.job.id);
     this.onFinished();
   }
 
   private announce(jobId: string): void {
     const job = this.deps.store.get(jobId);
     if (job) this.deps.bus.emit("job", job);
-  }
-
-  private pollingHandle(execId: string): ExecHandle {
-    let timer: NodeJS.Timeout | undefined;
-    const done = new Promise<number | null>((resolve) => {
-      const poll = async () => {
-        const status: ExecStatus | null = await this.deps.runtime.inspectExec(execId).catch(() => null);
-        if (!status || !status.running) return resolve(status?.exitCode ?? null);
-        timer = setTimeout(() => void poll(), ADOPT_POLL_MS);
-      };
-      void poll();
-    });
-    return { id: execId, done, detach: () => clearTimeout(timer) };
   }
 }

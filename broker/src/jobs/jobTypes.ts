@@ -15,7 +15,8 @@ export interface Job {
   exitCode: number | null;
   result: string | null;
   reason: string | null;
-  execId: string | null;
+  /** Bytes of the job's output record already stored: where re-attaching resumes. */
+  outputOffset: number;
   logBytes: number;
   logTruncated: boolean;
   cancelRequested: boolean;

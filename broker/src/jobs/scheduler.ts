@@ -4,6 +4,7 @@ import type { BrokerBus } from "../events/bus";
 import type { AgentWorkload } from "../runtime/runtime";
 import type { JobStore, NewJob } from "../store/jobStore";
 import type { JobRunner } from "./jobRunner";
+import { finishJob } from "./finishJob";
 import type { Job } from "./jobTypes";
 
 export interface SchedulerDeps {
@@ -13,6 +14,7 @@ export interface SchedulerDeps {
   bus: BrokerBus;
   log: Logger;
   maxJobsPerAgent: number;
+  logCapBytes: number;
 }
 
 /**
@@ -47,10 +49,7 @@ export class Scheduler {
     const index = this.queue.findIndex((j) => j.id === jobId);
     if (index >= 0) {
       this.queue.splice(index, 1);
-      const { store, bus } = this.deps;
-      store.finish(jobId, { state: "cancelled", exitCode: null, reason: "cancelled while queued" }, null);
-      bus.emit("jobEvent", jobId, store.appendEvent(jobId, "state", null, "cancelled"));
-      bus.emit("job", store.get(jobId)!);
+      finishJob(this.deps, jobId, { state: "cancelled", exitCode: null, reason: "cancelled while queued" });
       return true;
     }
     if (!this.deps.runner.isActive(jobId)) return false;

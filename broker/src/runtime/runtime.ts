@@ -27,41 +27,54 @@ export type WorkloadChange =
   | { kind: "upsert"; workload: AgentWorkload }
   | { kind: "remove"; ref: string };
 
-export interface ExecSpec {
-  cmd: string[];
-  workdir?: string;
-  /** Written to the process's stdin, which is then closed. */
-  stdin?: string;
+/** One job to start inside a workload (docs/agent-interface.md, "Jobs"). */
+export interface JobSpec {
+  jobId: string;
+  timeoutSeconds: number;
+  /** Handed to `llpm-run-job` on stdin, which is then closed. */
+  prompt: string;
 }
 
-export interface ExecHandle {
-  /** Identifies the process so it can be inspected again after a broker restart. */
-  id: string;
-  /** Resolves with the exit code once the process ends; null when the runtime cannot tell. */
-  done: Promise<number | null>;
-  /** Drops the output stream (the process keeps running; kill it with `kill`). */
+export interface JobOutput {
+  /**
+   * One chunk of the job's output. `offset` is the byte offset in the job's output record just
+   * past this chunk: persisted, it is where `attachJob` resumes after a broker restart.
+   */
+  onOutput(stream: "stdout" | "stderr", chunk: Buffer, offset: number): void;
+}
+
+/** How the stream of a job's record ended. */
+export type JobEnd =
+  /** The job ended, with this exit code (its record's exit frame). */
+  | { exitCode: number; reason: null }
+  /** The stream stopped before the job's end was seen (agent gone, no such job, attach failed). */
+  | { exitCode: null; reason: string };
+
+export interface JobStream {
+  done: Promise<JobEnd>;
+  /** Drops the stream; the job keeps running in the workload, and can be attached to again. */
   detach(): void;
 }
 
-export interface ExecOutput {
-  onStdout(chunk: Buffer): void;
-  onStderr(chunk: Buffer): void;
-}
-
-export interface ExecStatus {
-  running: boolean;
-  exitCode: number | null;
-}
-
+/**
+ * Jobs run under a supervisor inside the workload that keeps their output and exit code in files;
+ * the runtime only starts that supervisor and streams its record, so a job outlives the broker
+ * process and the stream that started it. Nothing here is Docker's: a Kubernetes runtime runs the
+ * same commands through its own exec.
+ */
 export interface AgentRuntime {
   discover(): Promise<AgentWorkload[]>;
   /** Reports changes until the returned function is called; reconnects by itself. */
   watch(onChange: (change: WorkloadChange) => void): () => void;
-  exec(ref: string, spec: ExecSpec, output: ExecOutput): Promise<ExecHandle>;
-  /** Status of an exec started earlier, possibly by a previous broker process; null when gone. */
-  inspectExec(execId: string): Promise<ExecStatus | null>;
-  /** Stops the job's process group inside the workload (the image's `llpm-cancel-job`). */
-  kill(ref: string, jobId: string): Promise<void>;
   /** Current state of one workload, or null when it no longer exists. */
   inspect(ref: string): Promise<AgentWorkload | null>;
+  /** Starts a job (`llpm-run-job --framed`) and streams its record from the start. */
+  startJob(ref: string, spec: JobSpec, output: JobOutput): Promise<JobStream>;
+  /**
+   * Streams the record of a job started earlier, possibly by a previous broker process, from a
+   * byte offset a previous stream reported (`llpm-run-job --attach <id> --from <offset> --framed`).
+   */
+  attachJob(ref: string, jobId: string, fromOffset: number, output: JobOutput): Promise<JobStream>;
+  /** Cancels a job inside the workload (`llpm-cancel-job`); its stream then ends with exit 143. */
+  cancelJob(ref: string, jobId: string): Promise<void>;
 }

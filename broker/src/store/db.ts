@@ -44,6 +44,9 @@ const MIGRATIONS: string[] = [
      registered_at TEXT NOT NULL,
      last_heartbeat TEXT NOT NULL
    );`,
+  // Jobs are followed through their record in the agent (llpm-run-job --attach), not a Docker exec.
+  `ALTER TABLE jobs DROP COLUMN exec_id;
+   ALTER TABLE jobs ADD COLUMN output_offset INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Opens (creating if needed) the broker's database and applies pending migrations in order. */

@@ -15,7 +15,7 @@ interface JobRow {
   exit_code: number | null;
   result: string | null;
   reason: string | null;
-  exec_id: string | null;
+  output_offset: number;
   log_bytes: number;
   log_truncated: number;
   cancel_requested: number;
@@ -34,7 +34,7 @@ const toJob = (r: JobRow): Job => ({
   exitCode: r.exit_code,
   result: r.result,
   reason: r.reason,
-  execId: r.exec_id,
+  outputOffset: r.output_offset,
   logBytes: r.log_bytes,
   logTruncated: r.log_truncated === 1,
   cancelRequested: r.cancel_requested === 1,
@@ -65,7 +65,7 @@ export class JobStore {
       start: db.prepare(
         `UPDATE jobs SET state = 'running', agent_id = ?, started_at = ? WHERE id = ? AND state = 'queued'`,
       ),
-      setExec: db.prepare(`UPDATE jobs SET exec_id = ? WHERE id = ?`),
+      setOutputOffset: db.prepare(`UPDATE jobs SET output_offset = ? WHERE id = ?`),
       requestCancel: db.prepare(`UPDATE jobs SET cancel_requested = 1 WHERE id = ?`),
       finish: db.prepare(
         `UPDATE jobs SET state = ?, exit_code = ?, reason = ?, result = ?, finished_at = ?
@@ -108,8 +108,13 @@ export class JobStore {
     return this.stmt.start.run(agentId, now(), id).changes === 1;
   }
 
-  setExecId(id: string, execId: string): void {
-    this.stmt.setExec.run(execId, id);
+  setOutputOffset(id: string, offset: number): void {
+    this.stmt.setOutputOffset.run(offset, id);
+  }
+
+  /** Runs `fn` as one transaction (a stored chunk and the offset past it, say). */
+  atomically<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   requestCancel(id: string): void {

@@ -3,10 +3,13 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { buildOnce, contentTag } from "./imageTags";
 
-const DIR = path.join(__dirname, "../fixtures/agent-image");
+const REPO_ROOT = path.join(__dirname, "../../..");
+const FIXTURE = "test/broker/fixtures/agent-image";
+/** The real job commands of every agent image, so the broker is tested against them. */
+const REAL_COMMANDS = ["images/base/bin/llpm-run-job", "images/base/bin/llpm-cancel-job"];
 
-/** The fake agent image, built once per content of its folder. */
+/** The fake agent image, built once per content of its inputs. */
 export async function ensureAgentImage(docker: Docker): Promise<string> {
-  const files = readdirSync(DIR).sort();
-  return buildOnce(docker, contentTag("llpmt-brk-agent", DIR, files), DIR, files);
+  const files = [...readdirSync(path.join(REPO_ROOT, FIXTURE)).sort().map((f) => `${FIXTURE}/${f}`), ...REAL_COMMANDS];
+  return buildOnce(docker, contentTag("llpmt-brk-agent", REPO_ROOT, files), REPO_ROOT, files, {}, `${FIXTURE}/Dockerfile`);
 }

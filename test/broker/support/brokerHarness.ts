@@ -27,8 +27,15 @@ export function tempDbPath(): { path: string; remove(): void } {
   return { path: path.join(dir, "broker.db"), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+export interface StartOptions {
+  /** Receives every log line (JSON), whatever BROKER_TEST_LOG says. */
+  logLines?: string[];
+  /** Runs once the broker listens, before it discovers agents and reconciles jobs (as main.ts does). */
+  beforeStart?: (url: string) => Promise<void>;
+}
+
 /** The real broker on 127.0.0.1 (random port) against the real Docker engine. */
-export async function startBroker(stack: string, dbPath: string, env: Record<string, string> = {}): Promise<RunningBroker> {
+export async function startBroker(stack: string, dbPath: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<RunningBroker> {
   const config = loadConfig({
     BROKER_TOKEN: TOKEN,
     LLPM_STACK: stack,
@@ -37,13 +44,17 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
     BROKER_RESYNC_SECONDS: "2",
     ...env,
   });
-  const log = createLogger(process.env.BROKER_TEST_LOG ?? "silent", stack);
+  const lines = opts.logLines;
+  const log = lines
+    ? createLogger("info", stack, { write: (line: string) => void lines.push(line) })
+    : createLogger(process.env.BROKER_TEST_LOG ?? "silent", stack);
   const broker = createBroker(config, new DockerRuntime(new Docker(), stack, log), log);
-  await broker.start();
   const server = await new Promise<Server>((resolve) => {
     const s = broker.app.listen(0, "127.0.0.1", () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await opts.beforeStart?.(url);
+  await broker.start();
   const api = supertest.agent(url).set("Authorization", `Bearer ${TOKEN}`);
   return {
     broker,

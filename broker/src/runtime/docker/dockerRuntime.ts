@@ -2,7 +2,8 @@ import Docker from "dockerode";
 import { Writable } from "node:stream";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import type { AgentRuntime, AgentWorkload, ExecHandle, ExecOutput, ExecSpec, ExecStatus, WorkloadChange } from "../runtime";
+import type { AgentRuntime, AgentWorkload, JobOutput, JobSpec, JobStream, WorkloadChange } from "../runtime";
+import { JobRecordReader, jobCommands } from "../jobRecord";
 import { LABEL } from "../../agents/labels";
 import { workloadFromContainer } from "./workloadFromContainer";
 import { splitLines } from "./splitLines";
@@ -88,51 +89,68 @@ export class DockerRuntime implements AgentRuntime {
     };
   }
 
-  async exec(ref: string, spec: ExecSpec, output: ExecOutput): Promise<ExecHandle> {
+  startJob(ref: string, spec: JobSpec, output: JobOutput): Promise<JobStream> {
+    return this.streamRecord(ref, jobCommands.start(spec), spec.prompt, 0, output);
+  }
+
+  attachJob(ref: string, jobId: string, fromOffset: number, output: JobOutput): Promise<JobStream> {
+    return this.streamRecord(ref, jobCommands.attach(jobId, fromOffset), undefined, fromOffset, output);
+  }
+
+  async cancelJob(ref: string, jobId: string): Promise<void> {
+    const reader = new JobRecordReader(0, { onOutput: () => {} });
+    const run = await this.exec(ref, jobCommands.cancel(jobId), undefined, reader);
+    const code = await run.done;
+    if (code !== 0) this.log.warn({ ref, jobId, code }, "llpm-cancel-job did not exit 0");
+  }
+
+  private async streamRecord(ref: string, cmd: string[], stdin: string | undefined, from: number, output: JobOutput): Promise<JobStream> {
+    const reader = new JobRecordReader(from, output);
+    const run = await this.exec(ref, cmd, stdin, reader);
+    return { done: run.done.then((code) => reader.end(code)), detach: run.detach };
+  }
+
+  private async exec(
+    ref: string,
+    cmd: string[],
+    stdin: string | undefined,
+    sinks: { stdout(chunk: Buffer): void; stderr(chunk: Buffer): void },
+  ): Promise<{ done: Promise<number | null>; detach(): void }> {
     const exec = await this.docker.getContainer(ref).exec({
-      Cmd: spec.cmd,
-      WorkingDir: spec.workdir,
-      AttachStdin: spec.stdin !== undefined,
+      Cmd: cmd,
+      WorkingDir: "/workspace",
+      AttachStdin: stdin !== undefined,
       AttachStdout: true,
       AttachStderr: true,
       Tty: false,
     });
-    const stream = (await exec.start({ hijack: true, stdin: spec.stdin !== undefined })) as Duplex;
-    this.docker.modem.demuxStream(stream, sink(output.onStdout), sink(output.onStderr));
+    const stream = (await exec.start({ hijack: true, stdin: stdin !== undefined })) as Duplex;
+    this.docker.modem.demuxStream(stream, sink((c) => sinks.stdout(c)), sink((c) => sinks.stderr(c)));
     const ended = new Promise<void>((resolve) => {
       stream.on("end", resolve);
       stream.on("close", resolve);
       stream.on("error", resolve);
     });
-    if (spec.stdin !== undefined) stream.end(spec.stdin);
-    const done = ended.then(() => this.exitCodeOf(exec.id));
-    return { id: exec.id, done, detach: () => stream.destroy() };
+    if (stdin !== undefined) stream.end(stdin);
+    let detached = false;
+    const done = ended.then(() => (detached ? null : this.exitCodeOf(exec)));
+    return {
+      done,
+      detach: () => {
+        detached = true;
+        stream.destroy();
+      },
+    };
   }
 
   /** The stream can end a moment before Docker records the exit code, so poll briefly. */
-  private async exitCodeOf(execId: string): Promise<number | null> {
+  private async exitCodeOf(exec: Docker.Exec): Promise<number | null> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const status = await this.inspectExec(execId);
-      if (!status) return null;
-      if (!status.running) return status.exitCode;
+      const info = await exec.inspect().catch(() => null);
+      if (!info) return null;
+      if (!info.Running) return info.ExitCode ?? null;
       await sleep(20);
     }
     return null;
-  }
-
-  async inspectExec(execId: string): Promise<ExecStatus | null> {
-    try {
-      const info = await this.docker.getExec(execId).inspect();
-      return { running: info.Running, exitCode: info.ExitCode ?? null };
-    } catch (err) {
-      if (isNotFound(err)) return null;
-      throw err;
-    }
-  }
-
-  async kill(ref: string, jobId: string): Promise<void> {
-    const handle = await this.exec(ref, { cmd: ["llpm-cancel-job", jobId] }, { onStdout: () => {}, onStderr: () => {} });
-    const code = await handle.done;
-    if (code !== 0) this.log.warn({ ref, jobId, code }, "llpm-cancel-job did not exit 0");
   }
 }
