@@ -92,11 +92,11 @@ describe("agent images: real CLIs against the stub model server", function () {
         const running = agent.runJob("STALL", ["--job-id", jobId, "--timeout", "90"]);
         let pgid = "";
         for (let attempt = 0; attempt < 100 && !pgid; attempt++) {
-          const pidFile = await agent.exec(["cat", `/tmp/llpm-jobs/${jobId}.pid`]);
+          const pidFile = await agent.exec(["cat", `/tmp/llpm-jobs/${jobId}/pgid`]);
           if (pidFile.code === 0) pgid = pidFile.stdout.trim();
           else await sleep(100);
         }
-        expect(pgid, "pid file recorded").to.match(/^\d+$/);
+        expect(pgid, "process group recorded").to.match(/^\d+$/);
         await sleep(1000); // let the CLI start its children
         const cancel = await agent.exec(["llpm-cancel-job", jobId]);
         expect(cancel.code, cancel.stderr).to.equal(0);
@@ -104,7 +104,8 @@ describe("agent images: real CLIs against the stub model server", function () {
         expect(result.code).to.not.equal(0);
         const groups = await agent.exec(["ps", "-eo", "pgid="]);
         expect(groups.stdout.split(/\s+/)).to.not.include(pgid);
-        expect((await agent.exec(["test", "-e", `/tmp/llpm-jobs/${jobId}.pid`])).code).to.equal(1);
+        expect((await agent.exec(["test", "-e", `/tmp/llpm-jobs/${jobId}/pgid`])).code).to.equal(1);
+        expect((await agent.exec(["cat", `/tmp/llpm-jobs/${jobId}/exit-code`])).stdout).to.equal("143\n");
         expect((await agent.exec(["llpm-cancel-job", jobId])).code, "cancelling a finished job").to.equal(0);
       });
 
