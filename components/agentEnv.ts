@@ -30,7 +30,6 @@ export function agentEnv(config: FleetConfig, agent: AgentInstance, secrets: Age
     LLPM_GATEWAY_URL: GATEWAY_URL,
     LLPM_MODEL: model,
     LLPM_CLI_OPTIONS: JSON.stringify(config.cliOptions[agent.type]),
-    LLPM_JOB_TIMEOUT_SECONDS: String(config.jobTimeoutSeconds),
   };
   if (config.authMode === "subscription") {
     if (!entry.subscription) throw new Error(`${agent.type} has no subscription mode (config validation should have refused it)`);

@@ -180,6 +180,29 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     await broker.waitForAgents("all four ready after the restart", allReady(4));
   });
 
+  it("completes a job that runs across a broker container restart, with its full output and exit 0", async () => {
+    // The paused stub holds the CLI on its model call while the broker container restarts.
+    const word = `across-restart-${stack}`;
+    await docker.getContainer(stubName).pause();
+    let job: Job;
+    try {
+      job = await broker.submit("claude-code", `SAY ${word}`);
+      await broker.waitForJob(job.id, ["running"], 60_000);
+      await waitFor("the job's CLI process to run", async () => (await jobProcesses("claude-code-1")).length > 0, 60_000);
+      await docker.getContainer(`llpm-${stack}-broker`).restart();
+      await broker.waitUntilUp();
+    } finally {
+      await docker.getContainer(stubName).unpause();
+    }
+    const done = await broker.waitForJob(job.id);
+    expect(done.state, done.reason ?? done.log).to.equal("completed");
+    expect(done.exitCode).to.equal(0);
+    expect(done.result).to.contain(`STUB-ANSWER: ${word}`);
+    expect(done.log).to.contain("re-attached at byte");
+    phase("a job ran across a broker restart to completion");
+    finishedJobs.push(done);
+  });
+
   it("scales to the team counts by diff: only new containers, the old ones untouched, all found", async () => {
     const idsBefore = await containerIds();
     const diff = await fleet.applyDiff(dev.resources, team.resources, READY_TIMEOUT_MS);

@@ -63,8 +63,9 @@ describe("agent environment (docs/agent-interface.md)", () => {
       LLPM_GATEWAY_URL: "http://litellm:4000",
       LLPM_MODEL: "gpt-5",
       LLPM_CLI_OPTIONS: '["--no-git"]',
-      LLPM_JOB_TIMEOUT_SECONDS: "600",
     });
+    // The broker passes every job's timeout itself (BROKER_JOB_TIMEOUT_SECONDS when a request gives none).
+    expect(envOf("aider")).to.not.have.property("LLPM_JOB_TIMEOUT_SECONDS");
     expect(envOf("opencode").LLPM_CLI_OPTIONS).to.equal("[]");
   });
 
