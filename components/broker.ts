@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { containerName, coreLabels, volumeName } from "../catalogue/naming";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { memoryWithoutSwap } from "./providerReadBack";
 
 export const BROKER_ALIAS = "broker";
 export const BROKER_PORT = 3010;
@@ -75,7 +76,7 @@ export class Broker extends pulumi.ComponentResource {
           { type: "volume", source: data.name, target: "/data" },
           { type: "bind", source: args.dockerSocket.path, target: "/var/run/docker.sock", readOnly: true },
         ],
-        memory: 512,
+        ...memoryWithoutSwap(512),
         init: true,
         ...fleetContainerBasics([
           "node",

@@ -1,5 +1,6 @@
 /** Small pieces every fleet container shares, as @pulumi/docker input shapes. */
 import type * as docker from "@pulumi/docker";
+import { canonicalCapability } from "./providerReadBack";
 
 type Label = docker.types.input.ContainerLabel;
 type Port = docker.types.input.ContainerPort;
@@ -26,7 +27,7 @@ export function envList(env: Record<string, string>): string[] {
  */
 export function fleetContainerBasics(healthcheckCommand: string[], keepCapabilities: string[] = []) {
   return {
-    capabilities: { drops: ["ALL"], ...(keepCapabilities.length > 0 ? { adds: keepCapabilities } : {}) },
+    capabilities: { drops: ["ALL"], ...(keepCapabilities.length > 0 ? { adds: keepCapabilities.map(canonicalCapability) } : {}) },
     securityOpts: ["no-new-privileges:true"],
     healthcheck: { tests: ["CMD", ...healthcheckCommand], interval: "30s", timeout: "30s", startPeriod: "20s", retries: 3 },
     restart: "unless-stopped",

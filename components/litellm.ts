@@ -4,6 +4,7 @@ import { containerName, coreLabels } from "../catalogue/naming";
 import type { FleetConfig } from "../config/fleetConfig";
 import { PROVIDER_KEYS } from "../config/secretKeys";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { memoryWithoutSwap } from "./providerReadBack";
 import { litellmConfigYaml } from "./litellmConfig";
 
 export const LITELLM_ALIAS = "litellm";
@@ -55,7 +56,7 @@ export class LiteLlm extends pulumi.ComponentResource {
         uploads: [{ file: LITELLM_CONFIG_PATH, content: litellmConfigYaml(config, Object.keys(args.providerKeys)) }],
         networksAdvanced: [{ name: args.networkName, aliases: [LITELLM_ALIAS] }],
         ports: [publishedPort(config.ports.bindAddress, config.ports.litellm, LITELLM_PORT)],
-        memory: 2048,
+        ...memoryWithoutSwap(2048),
         // /health calls every model with auth; liveliness only says the server answers.
         ...fleetContainerBasics([
           "python3",

@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { containerName, coreLabels, volumeName } from "../catalogue/naming";
 import { dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { memoryWithoutSwap } from "./providerReadBack";
 
 export const POSTGRES_ALIAS = "postgres";
 export const POSTGRES_PORT = 5432;
@@ -39,7 +40,7 @@ export class Postgres extends pulumi.ComponentResource {
         ),
         networksAdvanced: [{ name: args.networkName, aliases: [POSTGRES_ALIAS] }],
         mounts: [{ type: "volume", source: data.name, target: "/var/lib/postgresql/data" }],
-        memory: 1024,
+        ...memoryWithoutSwap(1024),
         // The image's entrypoint prepares the data folder as root, then drops to the postgres user.
         ...fleetContainerBasics(
           ["pg_isready", "-U", USER, "-d", DATABASE],

@@ -95,7 +95,7 @@ describe("program under mocks: stack settings", () => {
       config: { resources: { aider: { memoryMb: 1024, cpus: 0.5 } }, cliOptions: { aider: ["--no-git", "--map-tokens", "0"] } },
     });
     const aider = resourceNamed(run, CONTAINER, "agent-aider-1");
-    expect(aider.inputs).to.include({ memory: 1024, cpus: "0.5" });
+    expect(aider.inputs).to.include({ memory: 1024, memorySwap: 1024, cpus: "0.5" });
     expect(JSON.parse(envOf(aider).LLPM_CLI_OPTIONS)).to.deep.equal(["--no-git", "--map-tokens", "0"]);
   });
 

@@ -18,6 +18,7 @@ import {
   WORKSPACE_FOLDER,
 } from "../support/recordedFleet";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
+import { canonicalCpus } from "../../components/providerReadBack";
 
 const PRESETS: Record<string, Record<AgentType, number>> = {
   dev: { "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 },
@@ -122,7 +123,7 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
         expect(i.user).to.not.match(/^0:/);
         expect(i.capabilities).to.deep.equal({ drops: ["ALL"] });
         expect(i.securityOpts).to.deep.equal(["no-new-privileges:true"]);
-        expect(i).to.include({ memory: 4096, memorySwap: 4096, cpus: "2", init: true, restart: "unless-stopped" });
+        expect(i).to.include({ memory: 4096, memorySwap: 4096, cpus: "2.0", init: true, restart: "unless-stopped" });
         expect(i.ulimits).to.deep.equal([{ name: "nproc", soft: 8192, hard: 8192 }]);
         expect(i.healthcheck.tests).to.deep.equal(["CMD", "llpm-healthcheck"]);
         expect(i).to.not.have.property("privileged");
@@ -136,9 +137,25 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
         expect(i.securityOpts, role).to.deep.equal(["no-new-privileges:true"]);
         expect(i.restart, role).to.equal("unless-stopped");
         expect(i.memory, role).to.be.a("number").and.be.greaterThan(0);
+        expect(i.memorySwap, `${role}: no swap, said explicitly`).to.equal(i.memory);
         expect(i.healthcheck.tests, role).to.have.length.greaterThan(1);
       }
       expect(coreContainer(run, "broker").inputs.user).to.equal("1000:1000");
+    });
+
+    it("gives every container its inputs in the form the docker provider reads back", () => {
+      for (const c of ofType(run, CONTAINER)) {
+        const i = c.inputs;
+        expect(i.memorySwap, `${c.name} memorySwap`).to.equal(i.memory);
+        if (i.cpus !== undefined) {
+          expect(i.cpus, `${c.name} cpus`).to.match(/^\d+\.\d+$/);
+          expect(i.cpus, `${c.name} cpus`).to.equal(canonicalCpus(Number(i.cpus)));
+        }
+        for (const cap of i.capabilities.adds ?? []) expect(cap, `${c.name} capability`).to.match(/^CAP_[A-Z_]+$/);
+        for (const duration of ["interval", "timeout", "startPeriod"]) {
+          expect(i.healthcheck[duration], `${c.name} healthcheck.${duration}`).to.match(/^([1-9]|[1-5]\d)s$|^[1-9]\d*m[1-5]?\ds$/); // Go's Duration.String: "30s", "1m30s"
+        }
+      }
     });
 
     it("gives each agent the env of its type in api_key mode", () => {
