@@ -9,7 +9,7 @@ import type { FleetConfig } from "../config/fleetConfig";
 import type { HostUser } from "../config/hostUser";
 import { agentEnv } from "./agentEnv";
 import { agentLimits } from "./agentLimits";
-import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { WorkspaceFolder } from "./workspaceFolder";
 
 const AGENT_HOME = "/home/agent";
@@ -78,7 +78,7 @@ export class AgentPool extends pulumi.ComponentResource {
         // Reaps the zombies CLIs leave behind (killed jobs, tool subprocesses).
         init: true,
         ...agentLimits(config.resources[agent.type], config.processLimit),
-        ...fleetContainerBasics(["llpm-healthcheck"]),
+        ...fleetContainerBasics(["llpm-healthcheck"], [], AGENT_HEALTHCHECK),
       },
       { parent: this, dependsOn: [folder], ...REPLACE_BY_DELETING_FIRST },
     );

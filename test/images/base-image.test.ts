@@ -54,6 +54,18 @@ describe("base image", function () {
     expect(result.stdout).to.include("python toolchain lacks 'ruff'");
   });
 
+  it("llpm-healthcheck needs the entrypoint's full check (the CLI answers --version) to have passed, then runs no CLI", async () => {
+    const before = await docker(["run", "--rm", ...HARDENED, imageTag("claude-code"), "llpm-healthcheck"]);
+    expect(before.code).to.equal(1);
+    expect(before.stdout).to.include("start-up check (llpm-healthcheck --full, run by llpm-entrypoint) has not passed");
+    const script = "llpm-healthcheck --full && cat /tmp/llpm-ready && llpm-healthcheck && echo cheap-ok";
+    const after = await docker(["run", "--rm", ...HARDENED, imageTag("claude-code"), "sh", "-c", script]);
+    expect(after.code, after.stdout).to.equal(0);
+    expect(after.stdout).to.equal("claude\ncheap-ok\n");
+    const config = (await new Docker().getImage(imageTag("base")).inspect()).Config;
+    expect(config.Healthcheck?.Interval, "a 2 s interval").to.equal(2e9);
+  });
+
   it("refuses to build with uid 0 for the agent user", async () => {
     let failure: unknown;
     try {

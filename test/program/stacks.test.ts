@@ -19,6 +19,7 @@ import {
 } from "../support/recordedFleet";
 import { runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
 import { canonicalCpus } from "../../components/providerReadBack";
+import { AGENT_HEALTHCHECK } from "../../components/containerSettings";
 
 const PRESETS: Record<string, Record<AgentType, number>> = {
   dev: { "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 },
@@ -125,7 +126,7 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
         expect(i.securityOpts).to.deep.equal(["no-new-privileges:true"]);
         expect(i).to.include({ memory: 4096, memorySwap: 4096, cpus: "2.0", init: true, restart: "unless-stopped" });
         expect(i.ulimits).to.deep.equal([{ name: "nproc", soft: 8192, hard: 8192 }]);
-        expect(i.healthcheck.tests).to.deep.equal(["CMD", "llpm-healthcheck"]);
+        expect(i.healthcheck).to.deep.equal({ tests: ["CMD", "llpm-healthcheck"], ...AGENT_HEALTHCHECK });
         expect(i).to.not.have.property("privileged");
       }
     });
