@@ -95,6 +95,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     team = await program(TEAM_COUNTS);
     phase(`program recorded ${dev.resources.length} resources (team counts: ${team.resources.length})`);
     await fleet.apply(dev.resources, READY_TIMEOUT_MS);
+    expect(await fleet.readBackDifferences(), "what the docker provider would read back differs from the inputs").to.deep.equal([]);
     phase("every container is ready");
     stub = await StubModelServer.start(docker, stubName, `llpm-${stack}`);
     broker = new BrokerClient(dev.outputs.brokerUrl, dev.outputs.brokerToken);
@@ -206,6 +207,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
   it("scales to the team counts by diff: only new containers, the old ones untouched, all found", async () => {
     const idsBefore = await containerIds();
     const diff = await fleet.applyDiff(dev.resources, team.resources, READY_TIMEOUT_MS);
+    expect(await fleet.readBackDifferences(), "read-back after scaling up").to.deep.equal([]);
     expectOnlyInstances(diff, ["openai-codex-2", "aider-2"], "added");
     const idsAfter = await containerIds();
     for (const [name, id] of idsBefore) expect(idsAfter.get(name), `${name} was not recreated`).to.equal(id);
@@ -216,6 +218,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     phase("scaled up to the team counts");
 
     const down = await fleet.applyDiff(team.resources, dev.resources, READY_TIMEOUT_MS);
+    expect(await fleet.readBackDifferences(), "read-back after scaling down").to.deep.equal([]);
     expectOnlyInstances(down, ["openai-codex-2", "aider-2"], "removed");
     const idsDown = await containerIds();
     expect(new Map(idsDown)).to.deep.equal(idsBefore);

@@ -33,6 +33,7 @@ describe("e2e: the Postgres stand-in, as the program declares its container", fu
     const env = (postgresPart.find((r) => r.name === "postgres")?.inputs.envs ?? []) as string[];
     password = env.find((e) => e.startsWith("POSTGRES_PASSWORD="))?.split("=")[1] ?? "";
     await fleet.apply(postgresPart, 120_000);
+    expect(await fleet.readBackDifferences(), "what the docker provider would read back differs from the inputs").to.deep.equal([]);
   });
 
   after(async () => {

@@ -4,14 +4,15 @@
 // removes everything it created on teardown, also after a failed apply.
 import { readFile } from "node:fs/promises";
 import type Docker from "dockerode";
-import { endpointConfig, type ContainerSpec } from "./containerSpec";
+import { endpointConfig, type ContainerSpec, type References } from "./containerSpec";
 import { dockerBuild } from "./dockerBuild";
 import { dynamicProviderFor } from "./dynamicProviders";
 import { waitUntilReady } from "./health";
 import { fromImages, imageBuildOrder, type ImageBuildSpec } from "./imageBuildSpec";
 import type { ImageSubstitutions } from "./imageSubstitution";
-import { materialisationSteps, type Step } from "./materialisation";
+import { engineNames, materialisationSteps, type Step } from "./materialisation";
 import { APPLY_ORDER, diffResources, type ResourceDiff, type ResourceKind } from "./plan";
+import { readBackDifferences, type ReadBackDifference } from "./readBack";
 import type { RecordedResource } from "./recordedResource";
 import { uploadArchive } from "./uploadArchive";
 
@@ -30,6 +31,7 @@ export interface DockerFleetOptions {
 
 interface Materialised {
   kind: ResourceKind;
+  resource: RecordedResource;
   /** The object's name on the engine (container, network, volume, image tag), or a dynamic resource's id. */
   engineName: string;
   stopGraceSeconds?: number;
@@ -39,6 +41,8 @@ interface Materialised {
 export class DockerFleet {
   private readonly created = new Map<string, Materialised>();
   private readonly docker: Docker;
+  /** Mock id → engine name of the recording applied last. */
+  private references: References = new Map();
 
   constructor(private readonly options: DockerFleetOptions) {
     this.docker = options.docker;
@@ -46,7 +50,22 @@ export class DockerFleet {
 
   /** Creates every resource of the recording, in dependency order, and waits for the containers. */
   async apply(recording: RecordedResource[], readyTimeoutMs: number): Promise<void> {
+    this.references = engineNames(recording, this.options);
     await this.create(materialisationSteps(recording, recording, this.options), readyTimeoutMs);
+  }
+
+  /**
+   * What the docker provider would read back from each container this fleet created, against the
+   * recorded inputs (readBack.ts): empty when a `pulumi up` right after would plan nothing.
+   */
+  async readBackDifferences(): Promise<ReadBackDifference[]> {
+    const differences: ReadBackDifference[] = [];
+    for (const item of this.created.values()) {
+      if (item.kind !== "container") continue;
+      const inspect = await this.docker.getContainer(item.engineName).inspect();
+      differences.push(...readBackDifferences(item.resource, inspect, this.references));
+    }
+    return differences;
   }
 
   /**
@@ -60,6 +79,7 @@ export class DockerFleet {
       const changes = diff.changed.map((c) => `${c.type} "${c.name}": ${c.fields.join(", ")}`).join("\n");
       throw new Error(`the new recording changes inputs of resources it keeps (Pulumi would update or replace them):\n${changes}`);
     }
+    this.references = engineNames(next, this.options);
     const additions = materialisationSteps(diff.added, next, this.options);
     for (const step of materialisationSteps(diff.removed, previous, this.options).reverse()) {
       const key = keyOf(step.resource);
@@ -95,20 +115,20 @@ export class DockerFleet {
       switch (step.kind) {
         case "network":
           await this.docker.createNetwork(step.spec);
-          this.record(step.resource, { kind: step.kind, engineName: step.spec.Name as string });
+          this.record({ resource: step.resource, kind: step.kind, engineName: step.spec.Name as string });
           break;
         case "volume":
           await this.docker.createVolume(step.spec);
-          this.record(step.resource, { kind: step.kind, engineName: step.spec.Name });
+          this.record({ resource: step.resource, kind: step.kind, engineName: step.spec.Name });
           break;
         case "remoteImage":
           // Nothing can be pulled here: the image (or its stand-in) must already be on the engine.
           await this.docker.getImage(step.image).inspect();
-          this.record(step.resource, { kind: step.kind, engineName: step.image });
+          this.record({ resource: step.resource, kind: step.kind, engineName: step.image });
           break;
         case "dynamic": {
           const { id, outs } = await dynamicProviderFor(step.resource.type, step.resource.name).create(step.resource.inputs);
-          this.record(step.resource, { kind: step.kind, engineName: id, dynamic: { type: step.resource.type, outs: outs ?? {} } });
+          this.record({ resource: step.resource, kind: step.kind, engineName: id, dynamic: { type: step.resource.type, outs: outs ?? {} } });
           break;
         }
         case "container":
@@ -132,7 +152,7 @@ export class DockerFleet {
       const started = Date.now();
       await dockerBuild(this.docker, spec, this.options.substitutions);
       this.log(`built ${spec.tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      this.record(resourceOf.get(spec) as RecordedResource, { kind: "image", engineName: spec.tag });
+      this.record({ resource: resourceOf.get(spec) as RecordedResource, kind: "image", engineName: spec.tag });
     }
   }
 
@@ -140,7 +160,7 @@ export class DockerFleet {
     const name = spec.create.name ?? resource.name;
     const container = await this.docker.createContainer({ ...spec.create, name });
     // Recorded before anything else can fail, so teardown removes a half-made container too.
-    this.record(resource, { kind: "container", engineName: name, stopGraceSeconds: spec.stopGraceSeconds });
+    this.record({ resource, kind: "container", engineName: name, stopGraceSeconds: spec.stopGraceSeconds });
     for (const attachment of spec.extraNetworks) {
       await this.docker.getNetwork(attachment.network).connect({ Container: container.id, EndpointConfig: endpointConfig(attachment) });
     }
@@ -182,8 +202,8 @@ export class DockerFleet {
     await this.docker.getImage(tag).remove({ noprune: true }).catch(ignoreStatus(404));
   }
 
-  private record(resource: RecordedResource, item: Materialised): void {
-    this.created.set(keyOf(resource), item);
+  private record(item: Materialised): void {
+    this.created.set(keyOf(item.resource), item);
   }
 
   private log(line: string): void {
