@@ -204,9 +204,24 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     finishedJobs.push(done);
   });
 
-  it("scales to the team counts by diff: only new containers, the old ones untouched, all found", async () => {
+  it("scales to the team counts by diff: only new containers, the old ones untouched, all found; a running job completes", async () => {
     const idsBefore = await containerIds();
-    const diff = await fleet.applyDiff(dev.resources, team.resources, READY_TIMEOUT_MS);
+    // A job held on openai-codex-1 by the paused stub runs through the scale-up.
+    const word = `across-scaling-${stack}`;
+    await docker.getContainer(stubName).pause();
+    let diff: Awaited<ReturnType<typeof fleet.applyDiff>>;
+    let running: Job;
+    try {
+      running = await broker.submit("openai-codex", `SAY ${word}`);
+      await broker.waitForJob(running.id, ["running"], 60_000);
+      diff = await fleet.applyDiff(dev.resources, team.resources, READY_TIMEOUT_MS);
+    } finally {
+      await docker.getContainer(stubName).unpause();
+    }
+    const across = await broker.waitForJob(running.id);
+    expect(across.state, across.reason ?? across.log).to.equal("completed");
+    expect(across.agentId).to.equal("openai-codex-1");
+    expect(across.result).to.contain(`STUB-ANSWER: ${word}`);
     expect(await fleet.readBackDifferences(), "read-back after scaling up").to.deep.equal([]);
     expectOnlyInstances(diff, ["openai-codex-2", "aider-2"], "added");
     const idsAfter = await containerIds();
