@@ -33,7 +33,11 @@ export function goDurationString(nanoseconds: number): string {
   return `${s}s`;
 }
 
-/** `cpus` from NanoCPUs: a decimal with at least one fractional digit ("2.0", "1.5", "0.25"). */
+/**
+ * `cpus` from NanoCPUs: a decimal with at least one fractional digit ("2.0", "1.5", "0.25").
+ * Written apart from the program's canonicalCpus on purpose: this is the provider's side, the
+ * check of that one (test/unit/harness-readBack.test.ts compares the two).
+ */
 export function cpusFromNanoCpus(nanoCpus: number): string {
   const whole = Math.floor(nanoCpus / NANO);
   const fraction = String(nanoCpus % NANO).padStart(9, "0").replace(/0+$/, "");
