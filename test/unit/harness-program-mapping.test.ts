@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { LOCAL_STAND_INS } from "../e2e/harness/imageSubstitution";
 import { materialisationSteps, type Step } from "../e2e/harness/materialisation";
+import { readBackFields } from "../e2e/harness/readBack";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { e2eStackConfig, writeExtraCaFile } from "../e2e/support/fleetConfig";
@@ -29,6 +30,14 @@ describe("e2e harness: the program's own recordings", function () {
   this.timeout(30_000);
   before(() => (caDir = mkdtempSync(path.join(tmpdir(), "llpm-harness-ca-"))));
   after(() => rmSync(caDir, { recursive: true, force: true }));
+
+  it("has a read-back rule for every container input the program sets, in both stacks", async () => {
+    for (const stack of ["dev", "team"] as const) {
+      for (const step of (await stepsFor(stack)).filter((s) => s.kind === "container")) {
+        expect(readBackFields(step.resource), `${stack} ${step.resource.name}`).to.include.members(["memory", "memorySwap", "healthcheck", "capabilities"]);
+      }
+    }
+  });
 
   it("maps every resource of the dev stack, in dependency order", async () => {
     const steps = await stepsFor("dev");

@@ -154,20 +154,27 @@ const NOT_READ = new Set(["image", "envs", "labels", "networksAdvanced", "upload
  */
 const COMPUTED_WHEN = { memorySwap: "memory" } as const;
 
+/** The fields of a container's inputs the provider reads back; throws, naming it, on one with no rule. */
+export function readBackFields(resource: RecordedResource): string[] {
+  const inputs = resource.inputs as Record<string, unknown>;
+  const fields = new Set(Object.keys(inputs).filter((k) => inputs[k] !== undefined));
+  for (const [field, when] of Object.entries(COMPUTED_WHEN)) if (fields.has(when)) fields.add(field);
+  const unknown = [...fields].filter((f) => !NOT_READ.has(f) && !READ_BACK[f]);
+  if (unknown.length > 0) {
+    throw new UnsupportedInputError(
+      `${resource.name}: the read-back guard has no rule for input ${unknown.map((f) => `"${f}"`).join(", ")}; ` +
+        "add one to test/e2e/harness/readBack.ts and its README table",
+    );
+  }
+  return [...fields].filter((f) => !NOT_READ.has(f));
+}
+
 /** Every difference between one container's recorded inputs and what the provider would read back. */
 export function readBackDifferences(resource: RecordedResource, inspect: Inspect, references: References): ReadBackDifference[] {
   const inputs = resource.inputs as Record<string, unknown>;
   const differences: ReadBackDifference[] = [];
-  const fields = new Set(Object.keys(inputs).filter((k) => inputs[k] !== undefined));
-  for (const [field, when] of Object.entries(COMPUTED_WHEN)) if (fields.has(when)) fields.add(field);
-  for (const field of fields) {
-    if (NOT_READ.has(field)) continue;
+  for (const field of readBackFields(resource)) {
     const rule = READ_BACK[field];
-    if (!rule) {
-      throw new UnsupportedInputError(
-        `${resource.name}: the read-back guard has no rule for input "${field}"; add one to test/e2e/harness/readBack.ts and its README table`,
-      );
-    }
     const input = rule.input ? rule.input(inputs[field], references) : inputs[field];
     const readBack = rule.read(inspect);
     if (!isDeepStrictEqual(input, readBack)) differences.push({ container: resource.name, field, input, readBack });
