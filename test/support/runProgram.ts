@@ -1,6 +1,6 @@
 /**
  * Runs the real index.ts under Pulumi's mocks: there is no Pulumi CLI or engine on the test
- * machines (shared/NOTES.md), so this stands in for `pulumi preview` and records what the program
+ * machines (the docker provider is not served here), so this stands in for `pulumi preview` and records what the program
  * declares. Stack config is loaded the way the CLI would: Pulumi.yaml defaults, then
  * Pulumi.<stack>.yaml, then the caller's overrides.
  */

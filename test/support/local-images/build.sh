@@ -15,7 +15,7 @@ have() { [[ "$force" != "--force" ]] && docker image inspect "$1" >/dev/null 2>&
 timed() { local tag="$1" t0=$SECONDS; shift; "$@"; echo "built $tag in $((SECONDS - t0)) s"; }
 
 # Builds TAG from a folder of this directory, with this host's CA bundle in the context as
-# host-ca.crt: https (PyPI) from inside a build only works with it (see shared/NOTES.md).
+# host-ca.crt: https (PyPI) from inside a build only works with it (it holds this machine's extra egress CA).
 build_folder() {
   local tag="$1" folder="$2" ctx
   ctx="$(mktemp -d /tmp/llpm-image-ctx.XXXXXX)"
