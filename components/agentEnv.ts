@@ -9,7 +9,7 @@ export const GATEWAY_URL = `http://${LITELLM_ALIAS}:${LITELLM_PORT}`;
 export const BROKER_URL = `http://${BROKER_ALIAS}:${BROKER_PORT}`;
 
 export interface AgentSecretValues {
-  /** The LiteLLM key agents use in api_key mode (the master key: see README, known limitations). */
+  /** This agent's own LiteLLM key (components/gatewayKey.ts), used in api_key mode. */
   gatewayKey: string;
   /** The agent's own broker token (broker/src/auth/agentToken.ts). */
   agentToken: string;

@@ -9,6 +9,7 @@ import type { FleetConfig } from "../config/fleetConfig";
 import type { HostUser } from "../config/hostUser";
 import { agentEnv } from "./agentEnv";
 import { agentLimits } from "./agentLimits";
+import { gatewayKey } from "./gatewayKey";
 import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { WorkspaceFolder } from "./workspaceFolder";
 
@@ -19,7 +20,8 @@ export interface AgentPoolArgs {
   type: AgentType;
   image: pulumi.Output<string>;
   networkName: pulumi.Input<string>;
-  gatewayKey: pulumi.Output<string>;
+  /** Each agent's own gateway key is derived from it (never LiteLLM's master key). */
+  gatewayKeySecret: pulumi.Output<string>;
   brokerToken: pulumi.Output<string>;
   agentUser: HostUser;
   homeDir: string;
@@ -55,9 +57,14 @@ export class AgentPool extends pulumi.ComponentResource {
     const { uid, gid } = args.agentUser;
     const folder = new WorkspaceFolder(`workspace-${agent.id}`, { path: agent.workspacePath, uid, gid }, { parent: this });
     const envs = pulumi
-      .all([args.gatewayKey, args.brokerToken])
-      .apply(([gatewayKey, brokerToken]) =>
-        envList(agentEnv(config, agent, { gatewayKey, agentToken: agentToken(brokerToken, agent.id) })),
+      .all([args.gatewayKeySecret, args.brokerToken])
+      .apply(([gatewayKeySecret, brokerToken]) =>
+        envList(
+          agentEnv(config, agent, {
+            gatewayKey: gatewayKey(gatewayKeySecret, agent.id),
+            agentToken: agentToken(brokerToken, agent.id),
+          }),
+        ),
       );
     const callbackPort = AGENT_CATALOGUE[agent.type].oauthCallbackPort;
     new docker.Container(

@@ -15,6 +15,8 @@ export class FleetSecrets extends pulumi.ComponentResource {
   readonly litellmMasterKey: pulumi.Output<string>;
   readonly litellmSaltKey: pulumi.Output<string>;
   readonly brokerToken: pulumi.Output<string>;
+  /** Agents' gateway keys are derived from it; only LiteLLM and the program hold it. */
+  readonly gatewayKeySecret: pulumi.Output<string>;
   readonly postgresPassword: pulumi.Output<string>;
 
   constructor(name: string, args: FleetSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -28,6 +30,7 @@ export class FleetSecrets extends pulumi.ComponentResource {
     // LiteLLM encrypts stored provider credentials with the salt key: it must never change.
     this.litellmSaltKey = pulumi.interpolate`sk-${generate("litellm-salt-key")}`;
     this.postgresPassword = generate("postgres-password");
+    this.gatewayKeySecret = generate("gateway-key-secret");
     this.registerOutputs({});
   }
 }

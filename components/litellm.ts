@@ -4,17 +4,26 @@ import { containerName, coreLabels } from "../catalogue/naming";
 import type { FleetConfig } from "../config/fleetConfig";
 import { PROVIDER_KEYS } from "../config/secretKeys";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { memoryWithoutSwap } from "./providerReadBack";
-import { litellmConfigYaml } from "./litellmConfig";
+import { gatewayPolicyJson } from "./gatewayPolicy";
+import { GATEWAY_AUTH_MODULE, litellmConfigYaml } from "./litellmConfig";
 
 export const LITELLM_ALIAS = "litellm";
 export const LITELLM_PORT = 4000;
 export const LITELLM_CONFIG_PATH = "/app/config.yaml";
+/** Beside the config, in LiteLLM's working directory, where `custom_auth` finds the module. */
+export const GATEWAY_AUTH_MODULE_PATH = `/app/${GATEWAY_AUTH_MODULE}.py`;
+export const GATEWAY_POLICY_PATH = "/app/llpm_gateway_policy.json";
+export const GATEWAY_AUTH_SOURCE = path.join(__dirname, "gateway-auth", `${GATEWAY_AUTH_MODULE}.py`);
 
 export interface LiteLlmArgs {
   config: FleetConfig;
   networkName: pulumi.Input<string>;
   masterKey: pulumi.Output<string>;
+  /** The secret agent gateway keys are derived from (components/gatewayKey.ts). */
+  gatewayKeySecret: pulumi.Output<string>;
   saltKey: pulumi.Output<string>;
   databaseUrl: pulumi.Output<string>;
   /** Provider keys the stack has, by config key (anthropicApiKey ...). */
@@ -33,10 +42,12 @@ export class LiteLlm extends pulumi.ComponentResource {
       value: args.providerKeys[k.configKey],
     }));
     const envs = pulumi
-      .all([args.masterKey, args.saltKey, args.databaseUrl, pulumi.all(providerEnv.map((e) => e.value))])
-      .apply(([masterKey, saltKey, databaseUrl, providerValues]) =>
+      .all([args.masterKey, args.gatewayKeySecret, args.saltKey, args.databaseUrl, pulumi.all(providerEnv.map((e) => e.value))])
+      .apply(([masterKey, gatewayKeySecret, saltKey, databaseUrl, providerValues]) =>
         envList({
           LITELLM_MASTER_KEY: masterKey,
+          LLPM_GATEWAY_KEY_SECRET: gatewayKeySecret,
+          LLPM_GATEWAY_POLICY_FILE: GATEWAY_POLICY_PATH,
           LITELLM_SALT_KEY: saltKey,
           DATABASE_URL: databaseUrl,
           STORE_MODEL_IN_DB: "True",
@@ -53,7 +64,11 @@ export class LiteLlm extends pulumi.ComponentResource {
         labels: dockerLabels(coreLabels(config.stack, "litellm")),
         command: ["--config", LITELLM_CONFIG_PATH, "--port", String(LITELLM_PORT)],
         envs: pulumi.secret(envs),
-        uploads: [{ file: LITELLM_CONFIG_PATH, content: litellmConfigYaml(config, Object.keys(args.providerKeys)) }],
+        uploads: [
+          { file: LITELLM_CONFIG_PATH, content: litellmConfigYaml(config, Object.keys(args.providerKeys)) },
+          { file: GATEWAY_AUTH_MODULE_PATH, content: fs.readFileSync(GATEWAY_AUTH_SOURCE, "utf8") },
+          { file: GATEWAY_POLICY_PATH, content: gatewayPolicyJson(config) },
+        ],
         networksAdvanced: [{ name: args.networkName, aliases: [LITELLM_ALIAS] }],
         ports: [publishedPort(config.ports.bindAddress, config.ports.litellm, LITELLM_PORT)],
         ...memoryWithoutSwap(2048),

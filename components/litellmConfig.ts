@@ -6,6 +6,9 @@ import { stringify } from "yaml";
 import type { FleetConfig } from "../config/fleetConfig";
 import { PROVIDER_KEYS } from "../config/secretKeys";
 
+/** The auth hook's module (components/gateway-auth/<name>.py), uploaded beside the config. */
+export const GATEWAY_AUTH_MODULE = "llpm_gateway_auth";
+
 function providerOf(model: string): string {
   return model.slice(0, model.indexOf("/"));
 }
@@ -34,6 +37,8 @@ export function litellmConfigYaml(config: FleetConfig, configuredKeys: string[])
     },
     general_settings: {
       master_key: "os.environ/LITELLM_MASTER_KEY",
+      // Every key goes through the hook: agent keys (model routes only, with their limits) and the master key.
+      custom_auth: `${GATEWAY_AUTH_MODULE}.user_api_key_auth`,
       database_url: "os.environ/DATABASE_URL",
       store_model_in_db: true,
     },

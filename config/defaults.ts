@@ -44,6 +44,24 @@ export interface AgentResources {
 
 export const DEFAULT_RESOURCES: AgentResources = { memoryMb: 4096, cpus: 2, processes: 512 };
 
+/** What one agent may ask of the gateway (`limits.<type>`); LiteLLM enforces them per agent key. */
+export interface AgentGatewayLimits {
+  /** Requests per minute. */
+  rpm: number;
+  /** Tokens (prompt + completion) per minute. */
+  tpm: number;
+  /** Requests in flight at once. */
+  parallelRequests: number;
+  /** Spend cap in USD over the key's life; only with LiteLLM's database (see README). Absent: none. */
+  budgetUsd?: number;
+}
+
+/**
+ * Generous enough for one busy CLI (Claude Code sends several calls per turn, some in parallel,
+ * each carrying the whole context), small enough that a runaway agent cannot starve the others.
+ */
+export const DEFAULT_GATEWAY_LIMITS: AgentGatewayLimits = { rpm: 120, tpm: 2000000, parallelRequests: 4 };
+
 /** The base image's toolchain folders (`images/base/toolchains/<name>`); the default installs all. */
 export const KNOWN_TOOLCHAINS = ["node", "typescript", "python", "go", "rust", "java", "dotnet", "ruby", "php", "cpp"];
 

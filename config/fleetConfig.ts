@@ -6,6 +6,7 @@ import { AGENT_CATALOGUE, AGENT_TYPES, type AgentType, type AuthMode } from "../
 import {
   DEFAULT_AGENT_COUNTS,
   DEFAULT_BASE_IMAGE,
+  DEFAULT_GATEWAY_LIMITS,
   DEFAULT_JOB_TIMEOUT_SECONDS,
   DEFAULT_LITELLM_IMAGE,
   DEFAULT_MODEL_LIST,
@@ -15,6 +16,7 @@ import {
   DEFAULT_POSTGRES_IMAGE,
   DEFAULT_RESOURCES,
   KNOWN_TOOLCHAINS,
+  type AgentGatewayLimits,
   type AgentResources,
   type ModelEntry,
 } from "./defaults";
@@ -41,6 +43,7 @@ export interface FleetConfig {
     upstream: Record<string, { apiBase?: string }>;
   };
   resources: Record<AgentType, AgentResources>;
+  limits: Record<AgentType, AgentGatewayLimits>;
   hostMounts: { ssh: boolean; gitconfig: boolean };
   /** PEM text trusted at build and run time; "" when none is configured. */
   extraCaCertificates: string;
@@ -77,6 +80,7 @@ export function withDefaults(input: StackConfigInput, stack: string, workspaceRo
       upstream: input.litellm?.upstream ?? {},
     },
     resources: perType((t) => ({ ...DEFAULT_RESOURCES, ...input.resources?.[t] })),
+    limits: perType((t) => ({ ...DEFAULT_GATEWAY_LIMITS, ...input.limits?.[t] })),
     hostMounts: { ssh: input.hostMounts?.ssh ?? false, gitconfig: input.hostMounts?.gitconfig ?? false },
     extraCaCertificates: extraCaPem,
     toolchains: input.toolchains ?? [...KNOWN_TOOLCHAINS],

@@ -130,6 +130,14 @@ export const stackConfigSchema = strict({
   toolchains: z
     .array(oneOf(KNOWN_TOOLCHAINS as [string, ...string[]]), { error: `a list drawn from ${KNOWN_TOOLCHAINS.join(", ")}` })
     .optional(),
+  limits: perAgentType(
+    strict({
+      rpm: wholeNumber(1, 1000000).optional(),
+      tpm: wholeNumber(1000, 1000000000).optional(),
+      parallelRequests: wholeNumber(1, 1000).optional(),
+      budgetUsd: decimal(0.01, 1000000).optional(),
+    }),
+  ),
   jobTimeoutSeconds: wholeNumber(10, 86400).optional(),
   processLimit: wholeNumber(256, 4194304).optional(),
 });

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { agentToken } from "../../broker/src/auth/agentToken";
+import { GATEWAY_KEY_PREFIX } from "../../components/gatewayKey";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import { agentContainers, CONTAINER, coreContainer, envOf, labelsOf, ofType, RANDOM_PASSWORD } from "../support/recordedFleet";
 import { mockRandomValue, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
@@ -39,7 +40,10 @@ describe("program under mocks: secrets", () => {
     host = makeProgramHost();
     run = await runProgram({ stack: "team", env: host.env, config: PROVIDED });
     const generated = ofType(run, RANDOM_PASSWORD).map((r) => mockRandomValue(r.name));
-    const agentTokens = agentContainers(run).map((c) => envOf(c).LLPM_AGENT_TOKEN);
+    const agentTokens = agentContainers(run).flatMap((c) => [
+      envOf(c).LLPM_AGENT_TOKEN,
+      ...Object.values(envOf(c)).filter((v) => v.startsWith(GATEWAY_KEY_PREFIX)),
+    ]);
     secretValues = [
       ...Object.values(PROVIDED),
       ...generated,
@@ -50,12 +54,12 @@ describe("program under mocks: secrets", () => {
   });
   after(() => host.remove());
 
-  it("generates the master key (sk-), broker token, salt key and Postgres password with @pulumi/random", () => {
+  it("generates the master key (sk-), broker token, salt key, gateway key secret and Postgres password with @pulumi/random", () => {
     expect(
       ofType(run, RANDOM_PASSWORD)
         .map((r) => r.name)
         .sort(),
-    ).to.deep.equal(["broker-token", "litellm-master-key", "litellm-salt-key", "postgres-password"]);
+    ).to.deep.equal(["broker-token", "gateway-key-secret", "litellm-master-key", "litellm-salt-key", "postgres-password"]);
     expect(run.outputs.litellmMasterKey).to.equal(`sk-${mockRandomValue("litellm-master-key")}`);
     expect(run.outputs.brokerToken).to.equal(mockRandomValue("broker-token"));
   });
@@ -116,7 +120,7 @@ describe("program under mocks: secrets", () => {
       ofType(given, RANDOM_PASSWORD)
         .map((r) => r.name)
         .sort(),
-    ).to.deep.equal(["litellm-salt-key", "postgres-password"]);
+    ).to.deep.equal(["gateway-key-secret", "litellm-salt-key", "postgres-password"]);
     expect(given.outputs).to.include({ litellmMasterKey: "sk-given-master-key", brokerToken: "given-broker-token" });
     expect(given.secretOutputs.sort()).to.deep.equal(["brokerToken", "litellmMasterKey"]);
     expect(envOf(coreContainer(given, "litellm")).LITELLM_MASTER_KEY).to.equal("sk-given-master-key");

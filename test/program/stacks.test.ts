@@ -3,8 +3,12 @@
  * it declares, checked against DESIGN's contracts.
  */
 import { expect } from "chai";
+import * as fs from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
+import { GATEWAY_KEY_PREFIX, gatewayKey } from "../../components/gatewayKey";
+import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/litellm";
+import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import {
   agentContainers,
@@ -17,7 +21,7 @@ import {
   resourceNamed,
   WORKSPACE_FOLDER,
 } from "../support/recordedFleet";
-import { runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
+import { mockRandomValue, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
 import { canonicalCpus } from "../../components/providerReadBack";
 import { AGENT_HEALTHCHECK } from "../../components/containerSettings";
 
@@ -175,8 +179,19 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
           aider: "OPENAI_API_KEY",
           opencode: "LLPM_GATEWAY_KEY",
         }[type]!;
-        expect(env[keyVar], c.name).to.equal(run.outputs.litellmMasterKey);
+        expect(env[keyVar], c.name).to.equal(gatewayKey(mockRandomValue("gateway-key-secret"), env.LLPM_AGENT_ID));
       }
+    });
+
+    it("gives every agent its own gateway key, and LiteLLM's master key to none of them", () => {
+      const keys = agentContainers(run).map((c) => {
+        const env = envOf(c);
+        expect(Object.values(env).join("\n"), c.name).to.not.contain(run.outputs.litellmMasterKey);
+        expect(Object.values(env).join("\n"), c.name).to.not.contain(mockRandomValue("gateway-key-secret"));
+        return Object.values(env).filter((v) => v.startsWith(GATEWAY_KEY_PREFIX));
+      });
+      for (const found of keys) expect(found).to.have.length(1);
+      expect(new Set(keys.flat()).size).to.equal(agentContainers(run).length);
     });
 
     it("builds the base image and one image per type, shared by every instance of that type", () => {
@@ -246,8 +261,11 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
       const litellm = coreContainer(run, "litellm");
       expect(litellm.inputs.image).to.equal("ghcr.io/berriai/litellm:main-v1.108.14");
       expect(litellm.inputs.command).to.deep.equal(["--config", "/app/config.yaml", "--port", "4000"]);
-      expect(litellm.inputs.uploads).to.have.length(1);
-      expect(litellm.inputs.uploads[0].file).to.equal("/app/config.yaml");
+      expect(litellm.inputs.uploads.map((u: { file: string }) => u.file)).to.deep.equal([
+        "/app/config.yaml",
+        GATEWAY_AUTH_MODULE_PATH,
+        GATEWAY_POLICY_PATH,
+      ]);
       const file = parseYaml(litellm.inputs.uploads[0].content);
       expect(file.model_list.map((m: { model_name: string }) => m.model_name)).to.deep.equal([
         "claude-sonnet-4-5",
@@ -255,12 +273,20 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
         "gpt-5",
       ]);
       expect(file.general_settings.master_key).to.equal("os.environ/LITELLM_MASTER_KEY");
+      expect(file.general_settings.custom_auth).to.equal("llpm_gateway_auth.user_api_key_auth");
+      expect(litellm.inputs.uploads[1].content).to.equal(
+        fs.readFileSync(GATEWAY_AUTH_SOURCE, "utf8"),
+      );
+      const policy = JSON.parse(litellm.inputs.uploads[2].content);
+      for (const type of AGENT_TYPES) expect(policy.limits[type]).to.deep.equal({ ...DEFAULT_GATEWAY_LIMITS, budgetUsd: null });
       expect(file.litellm_settings).to.deep.include({ cache: true, cache_params: { type: "local" } });
       const env = envOf(litellm);
       expect(env).to.include({
         STORE_MODEL_IN_DB: "True",
         LITELLM_LOCAL_MODEL_COST_MAP: "True",
         LITELLM_MASTER_KEY: run.outputs.litellmMasterKey,
+        LLPM_GATEWAY_KEY_SECRET: mockRandomValue("gateway-key-secret"),
+        LLPM_GATEWAY_POLICY_FILE: GATEWAY_POLICY_PATH,
       });
       expect(env.DATABASE_URL).to.match(/^postgresql:\/\/litellm:[^@]+@postgres:5432\/litellm$/);
       expect(env.LITELLM_SALT_KEY).to.match(/^sk-/);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ConfigError, formatProblem } from "../../config/problems";
+import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
 import { MAX_EXTRA_CA_BYTES, validateFleetConfig } from "../../config/fleetConfig";
 import { fakeHost, problemsOf, validConfig } from "../support/stackConfig";
 
@@ -45,6 +46,26 @@ describe("stack config validation", () => {
     const config = validConfig({ ports: { broker: 3999 }, resources: { aider: { memoryMb: 2048 } } });
     expect(config.ports).to.deep.include({ broker: 3999, litellm: 4000 });
     expect(config.resources.aider).to.deep.equal({ memoryMb: 2048, cpus: 2, processes: 512 });
+  });
+
+  it("gives every type the default gateway limits, and takes partial ones per type", () => {
+    expect(validConfig().limits.aider).to.deep.equal(DEFAULT_GATEWAY_LIMITS);
+    const config = validConfig({ limits: { aider: { rpm: 5, budgetUsd: 2.5 } } });
+    expect(config.limits.aider).to.deep.equal({ ...DEFAULT_GATEWAY_LIMITS, rpm: 5, budgetUsd: 2.5 });
+    expect(config.limits["claude-code"]).to.deep.equal(DEFAULT_GATEWAY_LIMITS);
+  });
+
+  it("refuses bad gateway limits, naming the key", () => {
+    expect(only({ limits: { aider: { rpm: 0 } } })).to.deep.equal({
+      key: "limits.aider.rpm",
+      value: 0,
+      allowed: "a whole number from 1 to 1000000",
+    });
+    expect(only({ limits: { aider: { budgetUsd: "5" } } }).key).to.equal("limits.aider.budgetUsd");
+    expect(only({ limits: { aider: { parallel: 2 } } })).to.deep.include({
+      key: "limits.aider.parallel",
+      allowed: "one of the keys rpm, tpm, parallelRequests, budgetUsd",
+    });
   });
 
   for (const [label, value] of [

@@ -1,0 +1,15 @@
+import { createHmac } from "node:crypto";
+
+/**
+ * An agent's LiteLLM key: `sk-llpm-<agentId>-<hex HMAC-SHA256(secret, "gateway:" + agentId)>`.
+ * Derived, so LiteLLM's auth hook (gateway-auth/llpm_gateway_auth.py) checks it with the secret
+ * alone: no per-agent table, and scaling never touches LiteLLM. The id is in clear so the hook
+ * knows whose key it is; the MAC is what makes it unforgeable.
+ */
+export const GATEWAY_KEY_PREFIX = "sk-llpm-";
+export const GATEWAY_KEY_CONTEXT = "gateway:";
+
+export function gatewayKey(secret: string, agentId: string): string {
+  const mac = createHmac("sha256", secret).update(`${GATEWAY_KEY_CONTEXT}${agentId}`).digest("hex");
+  return `${GATEWAY_KEY_PREFIX}${agentId}-${mac}`;
+}

@@ -1,0 +1,127 @@
+// Per-agent gateway keys against the LiteLLM stand-in (test/support/local-images/litellm: the real
+// LiteLLM 1.108.14 without its database, which cannot run here). The program's own LiteLLM
+// container (config, auth hook and policy uploads, env) is recorded under mocks and materialised
+// by the harness beside the stub model server; the keys come from the program's key derivation.
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import Docker from "dockerode";
+import { gatewayKey } from "../../components/gatewayKey";
+import { PROJECT_ROOT, mockRandomValue, runProgram } from "../support/runProgram";
+import { coreContainer, envOf } from "../support/recordedFleet";
+import { DockerFleet, sweepStack } from "./harness/dockerFleet";
+import { LOCAL_STAND_INS } from "./harness/imageSubstitution";
+import { e2eStackConfig, writeExtraCaFile } from "./support/fleetConfig";
+import { freePort, freePortRange } from "./support/freePorts";
+import { e2eStackName } from "./support/stackName";
+import { buildStubImage, StubModelServer } from "./support/stubModelServer";
+
+const AIDER_RPM = 3;
+const ADMIN_ROUTES = ["/key/generate", "/model/new", "/user/new", "/config/update", "/spend/logs", "/key/list"];
+
+describe("e2e: LiteLLM accepts each agent's own key on model routes only, with its limits", function () {
+  this.timeout(300_000);
+  const docker = new Docker();
+  const stack = e2eStackName();
+  const runDir = mkdtempSync(path.join(tmpdir(), "llpm-gateway-keys-"));
+  const fleet = new DockerFleet({ docker, programDir: PROJECT_ROOT, substitutions: LOCAL_STAND_INS });
+  const stubName = `llpm-${stack}-stub-model`;
+  let gateway: string;
+  let masterKey: string;
+  const secret = mockRandomValue("gateway-key-secret");
+
+  before(async () => {
+    buildStubImage(PROJECT_ROOT);
+    const ports = { broker: await freePort(), litellm: await freePort(), oauthBase: await freePortRange(1) };
+    const base = e2eStackConfig(path.join(runDir, "workspaces"), ports, writeExtraCaFile(runDir));
+    const run = await runProgram({
+      stack,
+      config: {
+        ...base,
+        agents: { aider: 1, "claude-code": 1 },
+        limits: { aider: { rpm: AIDER_RPM } },
+        // Every request should reach the stub: no cached answers.
+        litellm: { ...(base.litellm as object), cache: false },
+      },
+    });
+    const litellm = coreContainer(run, "litellm");
+    masterKey = envOf(litellm).LITELLM_MASTER_KEY;
+    const network = run.resources.filter((r) => r.type === "docker:index/network:Network");
+    await fleet.apply([...network, litellm], 150_000);
+    await StubModelServer.start(docker, stubName, `llpm-${stack}`);
+    gateway = `http://127.0.0.1:${ports.litellm}`;
+  });
+
+  after(async () => {
+    await StubModelServer.remove(docker, stubName);
+    await fleet.teardown().finally(() => sweepStack(docker, stack));
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  const chat = (key: string, say: string) =>
+    fetch(`${gateway}/v1/chat/completions`, {
+      method: "POST",
+      signal: AbortSignal.timeout(30_000),
+      headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: "gpt-5", messages: [{ role: "user", content: `SAY ${say}` }] }),
+    });
+
+  it("answers an agent's own key on the OpenAI and Anthropic model routes", async () => {
+    const aider = await chat(gatewayKey(secret, "aider-1"), "aider-key");
+    expect(aider.status, await aider.clone().text()).to.equal(200);
+    expect(await aider.text()).to.contain("STUB-ANSWER: aider-key");
+    const claude = await fetch(`${gateway}/v1/messages`, {
+      method: "POST",
+      signal: AbortSignal.timeout(30_000),
+      headers: { "content-type": "application/json", "x-api-key": gatewayKey(secret, "claude-code-1"), "anthropic-version": "2023-06-01" },
+      body: JSON.stringify({ model: "claude-sonnet-4-5", max_tokens: 64, messages: [{ role: "user", content: "SAY claude-key" }] }),
+    });
+    const text = await claude.text();
+    expect(claude.status, text).to.equal(200);
+    expect(text).to.contain("STUB-ANSWER: claude-key");
+  });
+
+  it("answers 401 to a made-up key, a forged MAC and another secret's key", async () => {
+    const real = gatewayKey(secret, "claude-code-2");
+    const forged = `${real.slice(0, -4)}0000`;
+    for (const key of ["sk-made-up", forged, gatewayKey("another-secret", "aider-1"), "sk-llpm-aider-1-", ""]) {
+      const response = await chat(key, "refused");
+      expect(response.status, `${key}: ${await response.text()}`).to.equal(401);
+    }
+  });
+
+  it("answers 403 to an agent key on admin routes, which the master key may use", async () => {
+    const key = gatewayKey(secret, "claude-code-1");
+    for (const route of ADMIN_ROUTES) {
+      const response = await fetch(`${gateway}${route}`, {
+        method: route.endsWith("list") || route.endsWith("logs") ? "GET" : "POST",
+        signal: AbortSignal.timeout(30_000),
+        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+        body: route.endsWith("list") || route.endsWith("logs") ? undefined : JSON.stringify({}),
+      });
+      expect(response.status, `${route}: ${await response.text()}`).to.equal(403);
+    }
+    // Without a database /key/generate cannot succeed for anyone: what matters is that the hook let
+    // the master key through (any answer but 401/403).
+    const admin = await fetch(`${gateway}/key/generate`, {
+      method: "POST",
+      signal: AbortSignal.timeout(30_000),
+      headers: { "content-type": "application/json", authorization: `Bearer ${masterKey}` },
+      body: JSON.stringify({}),
+    });
+    expect([401, 403], await admin.text()).to.not.include(admin.status);
+    const model = await chat(masterKey, "master-key");
+    expect(model.status).to.equal(200);
+  });
+
+  it(`answers 429 once an agent went beyond its type's rpm (${AIDER_RPM}), other agents unaffected`, async () => {
+    const key = gatewayKey(secret, "aider-1");
+    const statuses: number[] = [];
+    for (let i = 0; i < AIDER_RPM + 2; i++) statuses.push((await chat(key, `rpm-${i}`)).status);
+    expect(statuses).to.include(429);
+    expect(statuses.filter((s) => s === 200).length).to.be.at.most(AIDER_RPM);
+    const other = await chat(gatewayKey(secret, "claude-code-1"), "other-agent");
+    expect(other.status).to.equal(200);
+  });
+});
