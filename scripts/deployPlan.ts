@@ -42,9 +42,15 @@ export function parseInvocation(argv: string[]): Invocation {
   return { command: command as Command, stack, pulumiArgs };
 }
 
-export const MISSING_PULUMI =
-  "The Pulumi CLI was not found on PATH. Install it (https://www.pulumi.com/docs/iac/download-install/), " +
-  "then run this command again. No Pulumi Cloud account is needed: the state stays in ~/.pulumi.";
+/** The installer could not run (no network to get.pulumi.com, most often): how to do it by hand. */
+export function manualInstallMessage(version: string, root: string, detail: string): string {
+  return (
+    `The Pulumi CLI is not installed and installing Pulumi ${version} into ${root} failed (${detail.trim().split("\n")[0]}). ` +
+    `Install it by hand: curl -fsSL https://get.pulumi.com | sh -s -- --version ${version} (or see ` +
+    "https://www.pulumi.com/docs/iac/download-install/), make sure `pulumi` is on PATH, then run this command again. " +
+    "No Pulumi Cloud account is needed: the state stays in ~/.pulumi."
+  );
+}
 
 export function missingDockerMessage(detail: string): string {
   return (
@@ -56,6 +62,37 @@ export function missingDockerMessage(detail: string): string {
 /** The local file backend, unless the user chose a backend already (PULUMI_BACKEND_URL). */
 export function needsLocalLogin(env: Record<string, string | undefined>): boolean {
   return !env.PULUMI_BACKEND_URL;
+}
+
+/** `file://~` is the backend `pulumi login --local` selects: state in ~/.pulumi. */
+export const LOCAL_BACKEND_URL = "file://~";
+
+export interface UpdateOptions {
+  /** `--yes`: skip the confirmation after the preview of `up` and `destroy`. */
+  yes: boolean;
+  diff: boolean;
+  refresh: boolean;
+  targets: string[];
+}
+
+const ALLOWED_ARGS = "--yes (-y), --diff, --refresh (-r), --target URN (-t)";
+
+/** The pulumi options the Automation API takes, from what users type after the stack. */
+export function updateOptions(args: string[]): UpdateOptions {
+  const out: UpdateOptions = { yes: false, diff: false, refresh: false, targets: [] };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--yes" || arg === "-y") out.yes = true;
+    else if (arg === "--diff") out.diff = true;
+    else if (arg === "--refresh" || arg === "-r") out.refresh = true;
+    else if (arg === "--target" || arg === "-t") {
+      const urn = args[++i];
+      if (!urn) throw new Error(`${arg} needs a resource URN; allowed: ${ALLOWED_ARGS}`);
+      out.targets.push(urn);
+    } else if (arg.startsWith("--target=")) out.targets.push(arg.slice("--target=".length));
+    else throw new Error(`unknown option ${JSON.stringify(arg)}; allowed: ${ALLOWED_ARGS}`);
+  }
+  return out;
 }
 
 export interface SecretImport {

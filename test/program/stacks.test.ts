@@ -1,6 +1,7 @@
 /**
  * The real index.ts per stack file, under Pulumi mocks (no engine exists on test machines): what
- * it declares, checked against DESIGN's contracts.
+ * it declares, checked against DESIGN's contracts. Every `Pulumi.<stack>.yaml` of the project is
+ * run; the counts each test expects are the program's own reading of that stack file.
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
@@ -21,15 +22,35 @@ import {
   resourceNamed,
   WORKSPACE_FOLDER,
 } from "../support/recordedFleet";
-import { mockRandomValue, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
+import { engineConfig, mockRandomValue, PROJECT_ROOT, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
 import { canonicalCpus } from "../../components/providerReadBack";
 import { AGENT_HEALTHCHECK } from "../../components/containerSettings";
+import { fakeHost } from "../support/stackConfig";
+import { validateFleetConfig } from "../../config/fleetConfig";
+import { plainStackConfig } from "../../config/readStackConfig";
 
-const PRESETS: Record<string, Record<AgentType, number>> = {
-  dev: { "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 },
-  team: { "claude-code": 1, "openai-codex": 2, aider: 2, opencode: 1 },
-  heavy: { "claude-code": 2, "openai-codex": 3, aider: 3, opencode: 2 },
-};
+const STACKS = fs
+  .readdirSync(PROJECT_ROOT)
+  .map((f) => f.match(/^Pulumi\.(.+)\.yaml$/)?.[1])
+  .filter((s): s is string => s !== undefined)
+  .sort();
+
+function stackCounts(stack: string): Record<AgentType, number> {
+  return validateFleetConfig(plainStackConfig(engineConfig(stack)), stack, fakeHost()).agents;
+}
+
+describe("stack files", () => {
+  it("ship dev, team, heavy and minimal, and each declares at least one agent", () => {
+    expect(STACKS).to.include.members(["dev", "team", "heavy", "minimal"]);
+    for (const stack of STACKS) {
+      expect(Object.values(stackCounts(stack)).reduce((a, b) => a + b, 0), stack).to.be.greaterThan(0);
+    }
+  });
+
+  it("minimal is one aider and nothing else", () => {
+    expect(stackCounts("minimal")).to.deep.equal({ "claude-code": 0, "openai-codex": 0, aider: 1, opencode: 0 });
+  });
+});
 
 const EXPECTED_UID = process.getuid!() === 0 ? 1000 : process.getuid!();
 
@@ -41,7 +62,9 @@ function portsOf(container: RecordedResource) {
   return (container.inputs.ports ?? []) as { ip: string; external: number; internal: number; protocol: string }[];
 }
 
-for (const [stack, counts] of Object.entries(PRESETS)) {
+for (const stack of STACKS) {
+  const counts = stackCounts(stack);
+  const typesInUse = AGENT_TYPES.filter((t) => counts[t] > 0);
   describe(`program under mocks: stack ${stack}`, () => {
     let host: ProgramHost;
     let run: ProgramRun;
@@ -197,7 +220,7 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
     it("builds the base image and one image per type, shared by every instance of that type", () => {
       const images = ofType(run, IMAGE);
       expect(images.map((i) => i.name).sort()).to.deep.equal(
-        ["image-base", "image-broker", ...AGENT_TYPES.map((t) => `image-${t}`)].sort(),
+        ["image-base", "image-broker", ...typesInUse.map((t) => `image-${t}`)].sort(),
       );
       const base = resourceNamed(run, IMAGE, "image-base").inputs;
       expect(base.skipPush).to.equal(true);
@@ -208,7 +231,7 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
         EXTRA_CA_CERTIFICATES: "",
       });
       expect(base.build.args.TOOLCHAINS).to.equal("node,typescript,python,go,rust,java,dotnet,ruby,php,cpp");
-      for (const type of AGENT_TYPES) {
+      for (const type of typesInUse) {
         const image = resourceNamed(run, IMAGE, `image-${type}`).inputs;
         expect(image.build.context).to.match(new RegExp(`/images/${type}$`));
         expect(image.build.args).to.deep.equal({ LLPM_BASE_IMAGE: base.imageName, EXTRA_CA_CERTIFICATES: "" });
@@ -302,9 +325,13 @@ for (const [stack, counts] of Object.entries(PRESETS)) {
         litellmUiUrl: "http://127.0.0.1:4000/ui",
       });
       expect(run.outputs.agents.map((a: { id: string }) => a.id)).to.deep.equal(instanceIds(counts));
-      const codex2 = run.outputs.agents.find((a: { id: string }) => a.id === "openai-codex-1");
-      expect(codex2).to.deep.include({ type: "openai-codex", containerName: `llpm-${stack}-openai-codex-1`, oauthPort: 1455 });
-      expect(codex2.workspacePath).to.equal(`${host.workspaceRoot}/openai-codex-1`);
+      for (const agent of run.outputs.agents as { id: string; index: number; type: string; oauthPort?: number }[]) {
+        expect(agent, agent.id).to.deep.include({
+          containerName: `llpm-${stack}-${agent.id}`,
+          workspacePath: `${host.workspaceRoot}/${agent.id}`,
+        });
+        expect(agent.oauthPort, agent.id).to.equal(agent.type === "openai-codex" ? 1455 + agent.index - 1 : undefined);
+      }
       expect(run.outputs.litellmMasterKey).to.match(/^sk-/);
       expect(run.outputs.brokerToken).to.be.a("string").with.length.greaterThan(20);
     });

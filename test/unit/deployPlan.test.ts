@@ -2,10 +2,11 @@ import { expect } from "chai";
 import {
   deploys,
   missingDockerMessage,
-  MISSING_PULUMI,
+  manualInstallMessage,
   needsLocalLogin,
   parseInvocation,
   secretsToImport,
+  updateOptions,
 } from "../../scripts/deployPlan";
 
 describe("deploy command decisions", () => {
@@ -59,10 +60,24 @@ describe("deploy command decisions", () => {
   });
 
   it("explains a missing Pulumi CLI or Docker daemon", () => {
-    expect(MISSING_PULUMI).to.contain("Pulumi CLI was not found").and.to.contain("No Pulumi Cloud account is needed");
+    const manual = manualInstallMessage("3.248.0", "/home/u/.pulumi/versions/3.248.0", "getaddrinfo ENOTFOUND get.pulumi.com\nstack");
+    expect(manual).to.contain("installing Pulumi 3.248.0 into /home/u/.pulumi/versions/3.248.0 failed (getaddrinfo ENOTFOUND get.pulumi.com)");
+    expect(manual).to.contain("sh -s -- --version 3.248.0").and.to.contain("No Pulumi Cloud account is needed");
     expect(missingDockerMessage("Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n")).to.equal(
       "No Docker daemon answered (Cannot connect to the Docker daemon at unix:///var/run/docker.sock). Start Docker " +
         "(or check DOCKER_HOST and that your user may use the socket), then run this command again.",
     );
+  });
+
+  it("maps the options after the stack to the Automation API's, refusing others", () => {
+    expect(updateOptions([])).to.deep.equal({ yes: false, diff: false, refresh: false, targets: [] });
+    expect(updateOptions(["--yes", "--diff", "-r", "--target", "urn:a", "--target=urn:b"])).to.deep.equal({
+      yes: true,
+      diff: true,
+      refresh: true,
+      targets: ["urn:a", "urn:b"],
+    });
+    expect(() => updateOptions(["--parallel", "4"])).to.throw('unknown option "--parallel"; allowed: --yes (-y), --diff');
+    expect(() => updateOptions(["--target"])).to.throw("--target needs a resource URN");
   });
 });

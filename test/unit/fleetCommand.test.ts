@@ -1,83 +1,98 @@
 /**
- * scripts/fleet.ts end to end against stand-in `pulumi` and `docker` executables (the real CLI
- * cannot be installed here): they log each call, so the test sees the exact sequence of commands
- * and where secret values travel.
+ * scripts/fleet.ts end to end through the Automation API. With a real Pulumi CLI (on PATH, or
+ * LLPM_TEST_PULUMI_BIN, default the cache folder this machine builds it in; pending without one)
+ * and a `file://` backend in a temp folder: stack creation, secrets imported as secrets, status,
+ * and a stack that does not exist. Without any CLI and no route to get.pulumi.com (this machine):
+ * the installer's progress line and the manual alternative. `up`/`preview` of the docker fleet
+ * cannot run here (the docker and random provider plugins cannot be downloaded).
  */
 import { expect } from "chai";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PULUMI_VERSION } from "../../scripts/pulumiCommand";
 import { PROJECT_ROOT } from "../support/runProgram";
 
-const STAND_IN = `#!/bin/sh
-# Logs argv (and stdin for "config set") to $LOG; answers "config --json" with $STACK_CONFIG.
-name=$(basename "$0")
-echo "$name $*" >> "$LOG"
-case "$*" in
-  "config --json"*) printf '%s' "$STACK_CONFIG" ;;
-  "config set"*) printf '%s stdin=%s\\n' "$name" "$(cat)" >> "$LOG" ;;
-  "info"*) [ -n "$DOCKER_DOWN" ] && { echo "Cannot connect to the Docker daemon" >&2; exit 1; } ;;
-esac
-exit 0
-`;
+const PULUMI_BIN = process.env.LLPM_TEST_PULUMI_BIN ?? `/var/cache/llpm-fleet/pulumi/${PULUMI_VERSION}/bin/pulumi`;
 
-describe("npm run up|preview|destroy|status (scripts/fleet.ts with stand-in CLIs)", () => {
-  let dir: string;
-  const logFile = () => path.join(dir, "calls.log");
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-cli-"));
-    for (const name of ["pulumi", "docker"]) fs.writeFileSync(path.join(dir, name), STAND_IN, { mode: 0o755 });
+function fleet(args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/fleet.ts"), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    env: { PATH: "/usr/bin:/bin", PULUMI_SKIP_UPDATE_CHECK: "true", ...env },
+    timeout: 180000,
   });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run up|preview|destroy|status (scripts/fleet.ts on the Automation API)", function () {
+  this.timeout(200000);
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-fleet-cmd-"))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function fleet(args: string[], env: Record<string, string> = {}) {
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/fleet.ts"), ...args], {
-      cwd: PROJECT_ROOT,
-      encoding: "utf8",
-      env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir, LOG: logFile(), STACK_CONFIG: "{}", ...env },
+  it("without a Pulumi CLI and no network: says it installs the pinned version, then how to install it by hand", () => {
+    const home = path.join(dir, "home");
+    const r = fleet(["status"], { HOME: home });
+    expect(r.status).to.equal(1);
+    const root = path.join(home, ".pulumi", "versions", PULUMI_VERSION);
+    expect(r.stdout).to.contain(`No Pulumi CLI found: installing Pulumi ${PULUMI_VERSION} into ${root}`);
+    expect(r.stderr).to.contain(`installing Pulumi ${PULUMI_VERSION} into ${root} failed`).and.contain(`sh -s -- --version ${PULUMI_VERSION}`);
+  });
+
+  describe("with the real Pulumi CLI", () => {
+    let env: Record<string, string>;
+    const stack = `llpmt${process.pid}`;
+    const stackFile = path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
+
+    before(function () {
+      if (!fs.existsSync(PULUMI_BIN)) this.skip();
     });
-    const calls = fs.existsSync(logFile()) ? fs.readFileSync(logFile(), "utf8").trim().split("\n") : [];
-    return { status: result.status, stderr: result.stderr, calls };
-  }
-
-  it("logs in locally, selects or creates the stack, imports env keys through stdin, then runs pulumi up", () => {
-    const { status, calls } = fleet(["up", "--stack", "team", "--yes"], {
-      STACK_CONFIG: '{"llpm-fleet:openaiApiKey":{"value":"[secret]","secret":true}}',
-      ANTHROPIC_API_KEY: "sk-ant-from-env",
-      OPENAI_API_KEY: "sk-openai-ignored",
+    beforeEach(() => {
+      fs.mkdirSync(path.join(dir, "state"));
+      env = {
+        PATH: `${path.dirname(PULUMI_BIN)}:/usr/bin:/bin`,
+        HOME: path.join(dir, "home"),
+        PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+        PULUMI_CONFIG_PASSPHRASE: "test-passphrase",
+      };
     });
-    expect(status).to.equal(0);
-    expect(calls).to.deep.equal([
-      "pulumi version",
-      "docker info --format {{.ServerVersion}}",
-      "pulumi login --local",
-      "pulumi stack select --create team",
-      "pulumi config --json --stack team",
-      "pulumi config set --secret --stack team llpm-fleet:anthropicApiKey",
-      "pulumi stdin=sk-ant-from-env",
-      "pulumi up --stack team --yes",
-    ]);
-  });
+    afterEach(() => fs.rmSync(stackFile, { force: true }));
 
-  it("keeps the chosen backend, and neither creates the stack nor imports anything for destroy", () => {
-    const { status, calls } = fleet(["destroy"], { PULUMI_BACKEND_URL: "file:///x", ANTHROPIC_API_KEY: "sk-ant" });
-    expect(status).to.equal(0);
-    expect(calls.slice(2)).to.deep.equal(["pulumi stack select dev", "pulumi destroy --stack dev"]);
-  });
+    const pulumi = (...args: string[]) => spawnSync(PULUMI_BIN, [...args, "--stack", stack], { cwd: PROJECT_ROOT, encoding: "utf8", env: { ...env } });
 
-  it("stops with a clear message when no Docker daemon answers", () => {
-    const { status, stderr, calls } = fleet(["up"], { DOCKER_DOWN: "1" });
-    expect(status).to.equal(1);
-    expect(stderr).to.contain("No Docker daemon answered (Cannot connect to the Docker daemon)");
-    expect(calls).to.not.include("pulumi up --stack dev");
-  });
+    it("status of a stack that does not exist says so and creates nothing", () => {
+      const r = fleet(["status", "--stack", stack], env);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.contain(`stack '${stack}' does not exist (npm run up -- --stack ${stack} creates it)`);
+      expect(fs.existsSync(stackFile)).to.equal(false);
+    });
 
-  it("stops with a clear message when the Pulumi CLI is missing", () => {
-    fs.rmSync(path.join(dir, "pulumi"));
-    const { status, stderr } = fleet(["preview"]);
-    expect(status).to.equal(1);
-    expect(stderr).to.contain("The Pulumi CLI was not found on PATH");
+    it("preview creates the stack, imports env keys as secrets only where unset, runs the inline program; status reads it", () => {
+      const r = fleet(["preview", "--stack", stack], { ...env, ANTHROPIC_API_KEY: "sk-ant-from-env-123", GROQ_API_KEY: "   " });
+      expect(r.stdout).to.contain("Imported ANTHROPIC_API_KEY into the stack's secret config as anthropicApiKey.");
+      // The program ran inline and declared the fleet; the provider plugins cannot be downloaded here.
+      expect(r.stdout).to.match(/\+ +\d+ to create/);
+      const config = JSON.parse(pulumi("config", "--json").stdout) as Record<string, { secret: boolean; value?: string }>;
+      expect(config["llpm-fleet:anthropicApiKey"]).to.include({ secret: true });
+      expect(config["llpm-fleet:anthropicApiKey"]!.value).to.equal(undefined);
+      expect(config).to.not.have.property("llpm-fleet:groqApiKey");
+      expect(fs.readFileSync(stackFile, "utf8")).to.contain("secure:").and.not.contain("sk-ant-from-env-123");
+      const secret = JSON.parse(pulumi("config", "--json", "--show-secrets").stdout)["llpm-fleet:anthropicApiKey"].value;
+      expect(secret).to.equal("sk-ant-from-env-123");
+
+      const again = fleet(["preview", "--stack", stack], { ...env, ANTHROPIC_API_KEY: "sk-ant-stale-shell" });
+      expect(again.stdout).to.not.contain("Imported ANTHROPIC_API_KEY");
+      const status = fleet(["status", "--stack", stack], env);
+      expect(status.status, status.stderr).to.equal(0);
+      expect(status.stdout).to.contain("NAMES");
+    });
+
+    it("refuses options the Automation API does not take, naming the allowed ones", () => {
+      const r = fleet(["up", "--stack", stack, "--parallel", "2"], env);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.contain('unknown option "--parallel"; allowed: --yes (-y), --diff, --refresh (-r), --target URN (-t)');
+    });
   });
 });

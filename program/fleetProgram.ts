@@ -1,0 +1,48 @@
+/**
+ * The fleet as a Pulumi program: reads and validates the stack config (nothing is declared when
+ * it is invalid), declares the fleet and returns its outputs. `index.ts` calls it for
+ * `pulumi up` of the project; the Automation API (scripts/fleet.ts) passes it as an inline program.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import { Fleet } from "../components/fleet";
+import { dockerSocketGroup, dockerSocketPath } from "../components/dockerHost";
+import { validateFleetConfig } from "../config/fleetConfig";
+import { agentUser } from "../config/hostUser";
+import { plainStackConfig, stackSecrets } from "../config/readStackConfig";
+
+export interface FleetProgramArgs {
+  /** The folder holding `images/` and `broker/`, the build contexts of the fleet's images. */
+  projectRoot: string;
+}
+
+export function fleetProgram({ projectRoot }: FleetProgramArgs) {
+  const homeDir = os.homedir();
+  const config = validateFleetConfig(plainStackConfig(pulumi.runtime.allConfig()), pulumi.getStack(), {
+    env: process.env,
+    homeDir,
+    readFile: (file) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined),
+  });
+  const socketPath = dockerSocketPath(process.env);
+
+  const fleet = new Fleet("fleet", {
+    config,
+    secrets: stackSecrets(new pulumi.Config()),
+    agentUser: agentUser(process.getuid, process.getgid),
+    homeDir,
+    projectRoot,
+    dockerSocket: { path: socketPath, gid: dockerSocketGroup(socketPath, fs.statSync) },
+  });
+
+  return {
+    brokerUrl: fleet.brokerUrl,
+    dashboardUrl: `${fleet.brokerUrl}/ui/agents`,
+    apiDocsUrl: `${fleet.brokerUrl}/docs`,
+    litellmUrl: fleet.litellmUrl,
+    litellmUiUrl: `${fleet.litellmUrl}/ui`,
+    agents: fleet.agents,
+    brokerToken: pulumi.secret(fleet.brokerToken),
+    litellmMasterKey: pulumi.secret(fleet.litellmMasterKey),
+  };
+}
