@@ -106,8 +106,8 @@ describe("the Docker API filter (real Docker): the broker reaches only its stack
         { label: { [`${LABEL.stack}=${other.stack}`]: true } },
         { name: [other.containerName("aider-1")] },
         { label: [`${LABEL.role}=litellm`] },
-      ];
-      for (const filters of widen) expect(await viaFilter.listContainers({ all: true, filters }), JSON.stringify(filters)).to.deep.equal([]);
+      ].map((f) => JSON.stringify(f));
+      for (const filters of widen) expect(await viaFilter.listContainers({ all: true, filters }), filters).to.deep.equal([]);
     });
 
     it("inspects its own agent, refuses another stack's agent, its own LiteLLM and unlabelled containers", async () => {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { AGENT_ROLE, LABEL } from "../../broker/src/agents/labels";
+import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
 import { ExecRegistry } from "../../broker/src/dockerFilter/execRegistry";
 import { DockerFilterConfigError, loadDockerFilterConfig } from "../../broker/src/dockerFilter/filterConfig";
 import {
@@ -233,8 +234,8 @@ describe("Docker API filter policy", () => {
     it("takes the stack from its own environment, with socket defaults", () => {
       expect(loadDockerFilterConfig({ LLPM_STACK: "dev" })).to.deep.equal({
         stack: "dev",
-        listen: { socketPath: "/run/llpm-docker/docker.sock" },
-        upstream: { socketPath: "/var/run/docker.sock" },
+        listen: { socketPath: FILTER_SOCKET_PATH },
+        upstream: { socketPath: ENGINE_SOCKET_PATH },
         logLevel: "info",
       });
       expect(loadDockerFilterConfig({ LLPM_STACK: "dev", DOCKER_FILTER_LISTEN: "tcp://0.0.0.0:2375" }).listen).to.deep.equal({ host: "0.0.0.0", port: 2375 });

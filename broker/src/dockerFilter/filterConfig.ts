@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseEndpoint, type Endpoint } from "../runtime/docker/dockerEndpoint";
+import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "./filterContainer";
 
 export interface DockerFilterConfig {
   /** The `llpm.stack` whose agent containers the broker may reach; set by the program, never by a request. */
@@ -24,8 +25,8 @@ const EnvSchema = z.object({
   LLPM_STACK: z
     .string({ error: "LLPM_STACK is required: the stack whose agent containers the broker may reach (label llpm.stack)" })
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, "LLPM_STACK must be 1-64 of A-Z a-z 0-9 _ . -"),
-  DOCKER_FILTER_LISTEN: endpoint("DOCKER_FILTER_LISTEN").default(() => ({ socketPath: "/run/llpm-docker/docker.sock" })),
-  DOCKER_FILTER_UPSTREAM: endpoint("DOCKER_FILTER_UPSTREAM").default(() => ({ socketPath: "/var/run/docker.sock" })),
+  DOCKER_FILTER_LISTEN: endpoint("DOCKER_FILTER_LISTEN").default(() => ({ socketPath: FILTER_SOCKET_PATH })),
+  DOCKER_FILTER_UPSTREAM: endpoint("DOCKER_FILTER_UPSTREAM").default(() => ({ socketPath: ENGINE_SOCKET_PATH })),
   DOCKER_FILTER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
