@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../broker/src/dockerFilter/filterContainer";
+import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../broker/src/dockerFilter/filterContainer";
 import { containerName, coreLabels } from "../catalogue/naming";
 import { dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { memoryWithoutSwap } from "./providerReadBack";
@@ -51,11 +51,7 @@ export class DockerApiFilter extends pulumi.ComponentResource {
         readOnly: true,
         ...memoryWithoutSwap(128),
         init: true,
-        ...fleetContainerBasics([
-          "node",
-          "-e",
-          `require('http').get({socketPath:'${FILTER_SOCKET_PATH}',path:'/_ping'},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`,
-        ]),
+        ...fleetContainerBasics(FILTER_HEALTHCHECK),
       },
       { parent: this, ...REPLACE_BY_DELETING_FIRST },
     );

@@ -10,7 +10,7 @@ import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
 import { GATEWAY_KEY_PREFIX, gatewayKey } from "../../components/gatewayKey";
 import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/litellm";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
-import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
+import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import {
   agentContainers,
@@ -294,7 +294,7 @@ for (const stack of STACKS) {
         DOCKER_FILTER_LISTEN: `unix://${FILTER_SOCKET_PATH}`,
         DOCKER_FILTER_UPSTREAM: `unix://${ENGINE_SOCKET_PATH}`,
       });
-      expect(filter.healthcheck.tests.join(" ")).to.contain(FILTER_SOCKET_PATH);
+      expect(filter.healthcheck.tests).to.deep.equal(["CMD", ...FILTER_HEALTHCHECK]);
     });
 
     it("runs Postgres with a data volume, pg_isready and no published port", () => {
