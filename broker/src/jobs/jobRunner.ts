@@ -59,7 +59,7 @@ export class JobRunner {
       active.handle = await this.deps.runtime.exec(
         workload.ref,
         {
-          cmd: ["llpm-run-job", "--job-id", job.id, "--timeout", String(job.timeoutSeconds)],
+          cmd: ["llpm-run-job", "--job-id", job.id, "--timeout", String(job.timeoutSeconds), ...(job.branch ? ["--branch", job.branch] : [])],
           workdir: "/workspace",
           stdin: job.prompt,
         },

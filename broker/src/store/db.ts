@@ -44,6 +44,7 @@ const MIGRATIONS: string[] = [
      registered_at TEXT NOT NULL,
      last_heartbeat TEXT NOT NULL
    );`,
+  `ALTER TABLE jobs ADD COLUMN branch TEXT;`,
 ];
 
 /** Opens (creating if needed) the broker's database and applies pending migrations in order. */

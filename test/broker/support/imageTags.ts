@@ -14,10 +14,17 @@ export function contentTag(repo: string, dir: string, files: string[]): string {
  * Builds `tag` from `dir` unless it exists, then drops the repo's older tags so reruns after edits
  * do not pile up images on the shared engine.
  */
-export async function buildOnce(docker: Docker, tag: string, dir: string, src: string[], buildargs: Record<string, string> = {}): Promise<string> {
+export async function buildOnce(
+  docker: Docker,
+  tag: string,
+  dir: string,
+  src: string[],
+  buildargs: Record<string, string> = {},
+  dockerfile = "Dockerfile",
+): Promise<string> {
   const repo = tag.split(":")[0];
   if ((await docker.listImages({ filters: { reference: [tag] } })).length > 0) return tag;
-  const stream = await docker.buildImage({ context: dir, src }, { t: tag, rm: true, forcerm: true, buildargs });
+  const stream = await docker.buildImage({ context: dir, src }, { t: tag, rm: true, forcerm: true, buildargs, dockerfile });
   const output = await new Promise<{ error?: string; stream?: string }[]>((resolve, reject) =>
     docker.modem.followProgress(stream, (err, res) => (err ? reject(err) : resolve(res as { error?: string }[]))),
   );
