@@ -64,7 +64,7 @@ describe("workspace snapshots in the base image", function () {
     const descriptor = JSON.stringify({ cli: "bash", args: ["-c", "cat >/dev/null; pwd; echo made by the cli > made.txt"], prompt: "stdin" });
     const result = await inAgent(
       [
-        "git init -q -b main && echo v1 > app.txt && git add -A && git -c user.name=u -c user.email=u@example.com commit -qm init",
+        `${GIT} init -q -b main && echo v1 > app.txt && ${GIT} add -A && ${GIT} -c user.name=u -c user.email=u@example.com commit -qm init`,
         "echo wip >> app.txt",
         `${GIT} rev-parse HEAD > /tmp/head-before; ${GIT} status --porcelain > /tmp/status-before`,
         `printf '%s' '${descriptor}' > /tmp/agent.json`,
