@@ -7,6 +7,7 @@ import { Api } from "./http/api";
 import { errorHandler, notFound } from "./http/errors";
 import { agentRoutes } from "./http/routes/agents";
 import { compatRoutes } from "./http/routes/compat";
+import { diffRoutes } from "./http/routes/diff";
 import { eventRoutes } from "./http/routes/events";
 import { jobRoutes } from "./http/routes/jobs";
 import { docsRouter, systemRoutes } from "./http/routes/system";
@@ -39,7 +40,7 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   const registry = new AgentRegistry(runtime, agents, bus);
   const runner = new JobRunner({ runtime, store: jobs, registry, bus, log, logCapBytes: config.logCapBytes });
   const scheduler = new Scheduler({ store: jobs, registry, runner, bus, log, maxJobsPerAgent: config.maxJobsPerAgent, logCapBytes: config.logCapBytes });
-  const services: Services = { config, registry, scheduler, jobs, agents, bus };
+  const services: Services = { config, registry, scheduler, jobs, agents, bus, runtime };
   const metrics = createMetrics({ store: jobs, registry, scheduler, bus });
 
   // Finished jobs get their line from finishJob.
@@ -52,6 +53,7 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   agentRoutes(api, services);
   compatRoutes(api, services);
   jobRoutes(api, services);
+  diffRoutes(api, services);
   eventRoutes(api, services);
 
   const app = express();

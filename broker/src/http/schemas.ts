@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { AGENT_STATES } from "../agents/agentView";
+import { BranchName } from "../diff/branchName";
+import { DEFAULT_DIFF_MAX_BYTES, MAX_DIFF_MAX_BYTES } from "../diff/jobDiff";
 import { JOB_STATES } from "../jobs/jobTypes";
 
 export const MAX_PROMPT_BYTES = 1024 * 1024;
@@ -34,8 +36,22 @@ const TimeoutSeconds = z
   .optional()
   .describe("Job timeout in seconds (default: the broker's BROKER_JOB_TIMEOUT_SECONDS)");
 
-export const CreateJobBody = z.strictObject({ prompt: Prompt, timeoutSeconds: TimeoutSeconds });
-export const DispatchJobBody = z.strictObject({ agentType: AgentType, prompt: Prompt, timeoutSeconds: TimeoutSeconds });
+export const CreateJobBody = z.strictObject({ prompt: Prompt, timeoutSeconds: TimeoutSeconds, branch: BranchName.optional() });
+export const DispatchJobBody = z.strictObject({
+  agentType: AgentType,
+  prompt: Prompt,
+  timeoutSeconds: TimeoutSeconds,
+  branch: BranchName.optional(),
+});
+export const DiffQuery = z.strictObject({
+  maxBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(MAX_DIFF_MAX_BYTES)
+    .default(DEFAULT_DIFF_MAX_BYTES)
+    .describe("Cap of the patch in bytes; past it the patch ends with a marker line and `truncated` is true"),
+});
 export const AuthBody = z.strictObject({ authenticated: z.boolean() });
 export const RegisterBody = z.strictObject({
   id: AgentId,
@@ -71,6 +87,7 @@ export const Job = z.object({
   state: z.enum(JOB_STATES),
   prompt: z.string(),
   timeoutSeconds: z.number().int(),
+  branch: z.string().nullable().describe("The git branch the job runs on in its own worktree; null: the workspace itself"),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),

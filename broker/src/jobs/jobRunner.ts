@@ -51,7 +51,7 @@ export class JobRunner {
   /** Starts a job already claimed in the store; the agent counts as busy from the first line on. */
   async run(job: Job, workload: AgentWorkload): Promise<void> {
     const active = this.track(job, workload, false);
-    const spec = { jobId: job.id, timeoutSeconds: job.timeoutSeconds, prompt: job.prompt };
+    const spec = { jobId: job.id, timeoutSeconds: job.timeoutSeconds, prompt: job.prompt, branch: job.branch };
     await this.stream(active, "start llpm-run-job", () => this.deps.runtime.startJob(workload.ref, spec, this.output(active)));
   }
 

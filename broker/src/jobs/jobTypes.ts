@@ -9,6 +9,8 @@ export interface Job {
   state: JobState;
   prompt: string;
   timeoutSeconds: number;
+  /** The git branch the job runs on, in its own worktree; null: the workspace itself. */
+  branch: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

@@ -47,6 +47,7 @@ const MIGRATIONS: string[] = [
   // Jobs are followed through their record in the agent (llpm-run-job --attach), not a Docker exec.
   `ALTER TABLE jobs DROP COLUMN exec_id;
    ALTER TABLE jobs ADD COLUMN output_offset INTEGER NOT NULL DEFAULT 0;`,
+  `ALTER TABLE jobs ADD COLUMN branch TEXT;`,
 ];
 
 /** Opens (creating if needed) the broker's database and applies pending migrations in order. */

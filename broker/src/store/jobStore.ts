@@ -9,6 +9,7 @@ interface JobRow {
   state: JobState;
   prompt: string;
   timeout_seconds: number;
+  branch: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -28,6 +29,7 @@ const toJob = (r: JobRow): Job => ({
   state: r.state,
   prompt: r.prompt,
   timeoutSeconds: r.timeout_seconds,
+  branch: r.branch,
   createdAt: r.created_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
@@ -47,6 +49,7 @@ export interface NewJob {
   agentType: string;
   prompt: string;
   timeoutSeconds: number;
+  branch: string | null;
 }
 
 /** Durable job records and their event logs; every method is one SQLite transaction. */
@@ -56,8 +59,8 @@ export class JobStore {
   constructor(private readonly db: Database.Database) {
     this.stmt = {
       insert: db.prepare(
-        `INSERT INTO jobs (id, agent_id, agent_type, state, prompt, timeout_seconds, created_at)
-         VALUES (@id, @agentId, @agentType, 'queued', @prompt, @timeoutSeconds, @createdAt)`,
+        `INSERT INTO jobs (id, agent_id, agent_type, state, prompt, timeout_seconds, branch, created_at)
+         VALUES (@id, @agentId, @agentType, 'queued', @prompt, @timeoutSeconds, @branch, @createdAt)`,
       ),
       get: db.prepare(`SELECT * FROM jobs WHERE id = ?`),
       byAgent: db.prepare(`SELECT * FROM jobs WHERE agent_id = ? ORDER BY n DESC LIMIT ?`),

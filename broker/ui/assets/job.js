@@ -16,10 +16,12 @@ llpm.pages.job = async () => {
       ["finished", llpm.time(job.finishedAt)],
       ["exit code", job.exitCode === null ? null : String(job.exitCode)],
       ["reason", job.reason],
+      ["branch", job.branch],
       ["prompt", llpm.el("pre", { class: "prompt", text: job.prompt })],
     ]);
     document.getElementById("result").textContent = job.result ?? "";
     cancel.hidden = llpm.FINAL.has(job.state);
+    void llpm.diffView.render(document.getElementById("diff"), job);
     return job;
   }
 

@@ -10,12 +10,13 @@ const notFound = { 404: { description: "Unknown agent or job", schema: ErrorBody
 export function jobRoutes(api: Api, s: Services): void {
   const withLog = (id: string) => ({ ...jobBody(requireJob(s, id)), log: s.jobs.log(id) });
 
-  const accept = (res: Response, agentId: string | null, agentType: string, body: { prompt: string; timeoutSeconds?: number }) => {
+  const accept = (res: Response, agentId: string | null, agentType: string, body: { prompt: string; timeoutSeconds?: number; branch?: string }) => {
     const job = s.scheduler.submit({
       agentId,
       agentType,
       prompt: body.prompt,
       timeoutSeconds: body.timeoutSeconds ?? s.config.defaultJobTimeoutSeconds,
+      branch: body.branch ?? null,
     });
     res.status(202).location(`/jobs/${job.id}`).json(jobBody(job));
   };
