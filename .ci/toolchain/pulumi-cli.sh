@@ -4,7 +4,9 @@
 # A no-op when that version is already there. Prints the bin folder last.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PULUMI_VERSION=3.248.0 # must match @pulumi/pulumi in package.json
+# The version the Automation API of the program's @pulumi/pulumi expects.
+PULUMI_VERSION=$(node -p 'require("./package.json").dependencies["@pulumi/pulumi"]' 2>/dev/null) ||
+  { echo "pulumi-cli.sh: run it from the repository root (no package.json with @pulumi/pulumi here)" >&2; exit 2; }
 home=$LLPM_CACHE/pulumi/$PULUMI_VERSION
 bin=$home/bin
 mkdir -p "$bin" "$home/src"
