@@ -1,10 +1,10 @@
 /**
- * What the client reads from the broker. Jobs and agents come from the broker's own schemas; the
- * timeline, diff and usage shapes are those of the issue-11 contract, which the broker's route
- * table defines once those routes are merged (then import them from there instead).
+ * What the client reads from the broker, from the broker's own schemas. The timeline and usage
+ * shapes are written here until the broker's route table defines them.
  */
 import type { z } from "zod";
-import type { Agent as AgentSchema, Job as JobSchema, JobWithLog as JobWithLogSchema } from "../broker/src/http/schemas";
+import type { Agent as AgentSchema, ErrorBody, Job as JobSchema, JobWithLog as JobWithLogSchema } from "../broker/src/http/schemas";
+import type { ChangedFile, JobDiff as JobDiffSchema } from "../broker/src/diff/jobDiff";
 
 export type { JobState } from "../broker/src/jobs/jobTypes";
 
@@ -21,8 +21,8 @@ export interface AgentUsage {
 }
 
 /** Optional fields: a broker before the timeline/diff/usage routes does not send them. */
-export type Job = z.infer<typeof JobSchema> & { usage?: JobUsage | null; branch?: string | null };
-export type JobWithLog = z.infer<typeof JobWithLogSchema> & { usage?: JobUsage | null; branch?: string | null };
+export type Job = z.infer<typeof JobSchema> & { usage?: JobUsage | null };
+export type JobWithLog = z.infer<typeof JobWithLogSchema> & { usage?: JobUsage | null };
 export type Agent = z.infer<typeof AgentSchema> & { usage?: AgentUsage };
 
 export type TimelineEntry =
@@ -35,23 +35,6 @@ export type TimelineEntry =
   | { kind: "error"; message: string }
   | { kind: "result"; text: string | null; isError: boolean };
 
-export interface DiffFile {
-  path: string;
-  status: "added" | "modified" | "deleted" | "renamed";
-  additions: number | null;
-  deletions: number | null;
-  binary: boolean;
-}
-export interface JobDiff {
-  jobId: string;
-  before: string;
-  after: string;
-  files: DiffFile[];
-  patch: string;
-  truncated: boolean;
-}
-
-/** The broker's error body (`{ error: { code, message, details } }`). */
-export interface BrokerErrorBody {
-  error: { code: string; message: string; details: unknown };
-}
+export type JobDiff = z.infer<typeof JobDiffSchema>;
+export type DiffFile = z.infer<typeof ChangedFile>;
+export type BrokerErrorBody = z.infer<typeof ErrorBody>;
