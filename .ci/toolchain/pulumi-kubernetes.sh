@@ -2,10 +2,11 @@
 # Builds the Pulumi Kubernetes provider from the Go module proxy into
 # $LLPM_CACHE/pulumi-kubernetes/<version>/ and installs it as a plugin into $PULUMI_HOME (default
 # $LLPM_CACHE/pulumi-home), so that the engine never looks it up elsewhere. A no-op when cached.
-# Needs the Pulumi CLI (pulumi-cli.sh) for the install step.
+# Needs the Pulumi CLI (pulumi-cli.sh) for the install step. Prints the binary's path last.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PROVIDER_VERSION=4.25.0 # must match @pulumi/kubernetes in package.json
+# The version the program's SDK (@pulumi/kubernetes in package.json) was generated for.
+PROVIDER_VERSION=4.25.0
 # The proxy serves the provider module only as this pseudo-version: the commit tagged 4.25.0.
 PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4@v4.0.0-20260115033456-f47bc2d6f199
 SDK_MODULE=github.com/pulumi/pulumi-kubernetes/sdk/v4
@@ -32,6 +33,10 @@ build_provider() {
   mv "$binary.tmp" "$binary"
 }
 
+pinned=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && node -p 'require("./package.json").dependencies["@pulumi/kubernetes"]')
+[[ $pinned == "$PROVIDER_VERSION" ]] ||
+  { echo "pulumi-kubernetes: package.json pins @pulumi/kubernetes $pinned, this script builds $PROVIDER_VERSION" >&2; exit 1; }
+
 if [[ -x $binary ]]; then
   echo "[pulumi-kubernetes] $PROVIDER_VERSION cached"
 else
@@ -42,3 +47,4 @@ if ! PULUMI_HOME=$PULUMI_HOME "$pulumi" plugin ls 2>/dev/null | grep -Eq "^kuber
   "$pulumi" plugin install resource kubernetes "$PROVIDER_VERSION" -f "$binary"
 fi
 phase_done "kubernetes provider $PROVIDER_VERSION installed in $PULUMI_HOME"
+echo "$binary"
