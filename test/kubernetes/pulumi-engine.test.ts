@@ -128,15 +128,16 @@ describe("kubernetes: the real Pulumi engine deploys into the cluster", function
 
   it("scales 1 -> 2 replicas as an in-place update of the StatefulSet only", async function () {
     replicas = 2;
-    const steps: { type: string; op: string; diffs?: string[] }[] = [];
+    const steps: { type: string; op: string }[] = [];
     const onEvent = (e: EngineEvent) => {
       const m = e.resourcePreEvent?.metadata;
-      if (m) steps.push({ type: m.type, op: m.op, diffs: m.diffs });
+      if (m) steps.push({ type: m.type, op: m.op });
     };
     const preview = await stack.preview({ onEvent });
     expect(preview.changeSummary).to.deep.equal({ same: 3, update: 1 });
     const changed = steps.filter((s) => s.op !== "same");
-    expect(changed).to.deep.equal([{ type: STATEFULSET_TYPE, op: "update", diffs: ["spec"] }]);
+    // "update", not "replace": the pods and the StatefulSet stay, only replicas changes.
+    expect(changed).to.deep.equal([{ type: STATEFULSET_TYPE, op: "update" }]);
     const up = await stack.up();
     expect(up.summary.resourceChanges).to.deep.equal({ same: 3, update: 1 });
     const sts = await kc.makeApiClient(AppsV1Api).readNamespacedStatefulSet({ namespace, name: "sleeper" });
