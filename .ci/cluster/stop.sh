@@ -52,6 +52,6 @@ if findmnt -rn -o TARGET | grep -qE "^($CLUSTER_HOME|$RUN)(/|$)"; then
   findmnt -rn -o TARGET | grep -E "^($CLUSTER_HOME|$RUN)(/|$)" >&2
   exit 1
 fi
-rm -rf "$STATE" "$RUN"
+rm -rf "$STATE" "$RUN" "$KUBECONFIG_FILE"
 log "cluster stopped"
 true

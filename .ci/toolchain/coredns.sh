@@ -22,11 +22,6 @@ if [[ -x $binary ]] && "$binary" -version 2>/dev/null | grep -q "CoreDNS-${CORED
 else
   build
 fi
-if ! docker image inspect "$COREDNS_IMAGE" >/dev/null 2>&1; then
-  ctx=$(mktemp -d) && cp "$binary" "$ctx/coredns"
-  # Non-root: the cluster's DNS Service maps port 53 to 1053 in the pod.
-  printf 'FROM scratch\nCOPY coredns /coredns\nUSER 65532:65532\nENTRYPOINT ["/coredns"]\n' >"$ctx/Dockerfile"
-  nice -n 19 docker build -q -t "$COREDNS_IMAGE" "$ctx" >/dev/null
-  rm -rf "$ctx"
-fi
+# Non-root: the cluster's DNS Service maps port 53 to 1053 in the pod.
+scratch_image "$COREDNS_IMAGE" "$binary" 65532
 phase_done "coredns $COREDNS_VERSION ready (image $COREDNS_IMAGE)"

@@ -29,10 +29,5 @@ GO
   niced pause-build go build -trimpath -ldflags "-s -w" -o "$binary.tmp" .
   mv "$binary.tmp" "$binary"
 fi
-if ! docker image inspect "$PAUSE_IMAGE" >/dev/null 2>&1; then
-  ctx=$(mktemp -d) && cp "$binary" "$ctx/pause"
-  printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' >"$ctx/Dockerfile"
-  nice -n 19 docker build -q -t "$PAUSE_IMAGE" "$ctx" >/dev/null
-  rm -rf "$ctx"
-fi
+scratch_image "$PAUSE_IMAGE" "$binary" 65535
 phase_done "pause image $PAUSE_IMAGE ready"
