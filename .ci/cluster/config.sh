@@ -49,6 +49,10 @@ SERVICE_CIDR=10.214.0.0/24
 API_SERVICE_IP=10.214.0.1
 DNS_SERVICE_IP=10.214.0.10
 CLUSTER_DOMAIN=cluster.local
+# Host folders the kubelet, libcni and `ip netns` create when missing (their paths are fixed): start.sh records
+# the ones it made in $CREATED_DIRS so that stop.sh removes those again, when empty.
+HOST_DIRS=(/var/log/containers /var/lib/cni /run/netns)
+CREATED_DIRS=$CLUSTER_HOME/created-host-dirs
 # The kubelet's cgroup parent in each cgroup v1 hierarchy: clean-up removes only this subtree.
 CGROUP_ROOT=/llpm-k8s
 

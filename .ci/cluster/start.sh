@@ -287,7 +287,9 @@ start_control_plane() {
   bg api-forward-netns "${IN_NETNS[@]}" socat "UNIX-LISTEN:$RUN/api.sock,fork,unlink-early,mode=600" "TCP:$NODE_IP:$API_PORT"
   bg api-forward-host socat "TCP-LISTEN:$API_HOST_PORT,bind=127.0.0.1,reuseaddr,fork" "UNIX-CONNECT:$RUN/api.sock"
   mv "$KUBECONFIG_FILE.tmp" "$KUBECONFIG_FILE"
-  wait_for kube-apiserver 180 kubectl_admin get --raw /readyz
+  wait_for kube-apiserver 180 in_netns curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+    "https://$NODE_IP:$API_PORT/readyz"
+  wait_for api-forward-host 10 kubectl_admin get --raw /readyz
   bg kube-controller-manager "${IN_NETNS[@]}" "$K8S_BIN/kube-controller-manager" \
     --kubeconfig="$STATE/kube-controller-manager.kubeconfig" \
     --authentication-kubeconfig="$STATE/kube-controller-manager.kubeconfig" \
@@ -337,6 +339,7 @@ started=$(date +%s)
 "$CLUSTER_DIR/stop.sh" >&2
 mkdir -p "$LOGS" "$PIDS" "$STATE" "$RUN"
 chmod 0700 "$CLUSTER_HOME" "$STATE"
+for dir in "${HOST_DIRS[@]}"; do [[ -e $dir ]] || echo "$dir" >>"$CREATED_DIRS"; done
 make_pki
 make_netns
 make_cgroups

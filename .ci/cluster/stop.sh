@@ -46,6 +46,15 @@ done
 for l in /var/log/containers/*; do
   [[ -L $l ]] && readlink "$l" | grep -q "^$STATE/" && rm -f "$l"
 done
+if [[ -f $CREATED_DIRS ]]; then
+  while read -r d; do
+    [[ $d == /var/lib/cni ]] && rmdir "$d/results" 2>/dev/null
+    # `ip netns` makes its folder a bind mount of itself: undone only when no namespace is left.
+    [[ $d == /run/netns && -z $(ls -A "$d" 2>/dev/null) ]] && umount "$d" 2>/dev/null
+    rmdir "$d" 2>/dev/null && log "removed $d (made by the cluster)"
+  done <"$CREATED_DIRS"
+  rm -f "$CREATED_DIRS"
+fi
 # Never remove a folder with something still mounted under it (a hostPath volume's data).
 if findmnt -rn -o TARGET | grep -qE "^($CLUSTER_HOME|$RUN)(/|$)"; then
   log "mounts remain under $CLUSTER_HOME or $RUN; not removing $STATE:"
