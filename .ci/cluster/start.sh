@@ -338,7 +338,7 @@ check_binaries
 started=$(date +%s)
 "$CLUSTER_DIR/stop.sh" >&2
 mkdir -p "$LOGS" "$PIDS" "$STATE" "$RUN"
-chmod 0700 "$CLUSTER_HOME" "$STATE"
+chmod 0700 "$CLUSTER_HOME" "$STATE" "$LOGS"
 for dir in "${HOST_DIRS[@]}"; do [[ -e $dir ]] || echo "$dir" >>"$CREATED_DIRS"; done
 make_pki
 make_netns
