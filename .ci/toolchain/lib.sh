@@ -45,3 +45,15 @@ go_module_file() {
 go_module_dir() {
   nice -n 19 go mod download -json "$1" | sed -n 's/^\s*"Dir": "\(.*\)",\?$/\1/p'
 }
+
+# scratch_image IMAGE BINARY UID: a Docker image of one static binary FROM scratch, run as UID,
+# built only when Docker does not have IMAGE yet.
+scratch_image() {
+  local image=$1 binary=$2 uid=$3 name ctx
+  docker image inspect "$image" >/dev/null 2>&1 && return 0
+  name=${binary##*/}
+  ctx=$(mktemp -d) && cp "$binary" "$ctx/$name"
+  printf 'FROM scratch\nCOPY %s /%s\nUSER %s:%s\nENTRYPOINT ["/%s"]\n' "$name" "$name" "$uid" "$uid" "$name" >"$ctx/Dockerfile"
+  nice -n 19 docker build -q -t "$image" "$ctx" >/dev/null
+  rm -rf "$ctx"
+}

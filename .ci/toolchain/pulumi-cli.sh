@@ -5,8 +5,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The version the Automation API of the program's @pulumi/pulumi expects.
-PULUMI_VERSION=$(node -p 'require("./package.json").dependencies["@pulumi/pulumi"]' 2>/dev/null) ||
-  { echo "pulumi-cli.sh: run it from the repository root (no package.json with @pulumi/pulumi here)" >&2; exit 2; }
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PULUMI_VERSION=$(node -p "require('$repo_root/package.json').dependencies['@pulumi/pulumi']" 2>/dev/null) ||
+  { echo "pulumi-cli.sh: no @pulumi/pulumi in $repo_root/package.json" >&2; exit 2; }
 home=$LLPM_CACHE/pulumi/$PULUMI_VERSION
 bin=$home/bin
 mkdir -p "$bin" "$home/src"
