@@ -1,6 +1,6 @@
 import type { Api } from "../api";
 import { openSse, lastEventId } from "../sse";
-import { ErrorBody, JobParams, authErrors } from "../schemas";
+import { BrokerStreamEvents, ErrorBody, JobParams, JobStreamEvents } from "../schemas";
 import { agentBody, jobBody, requireJob, type Services } from "../services";
 import { FINAL_STATES, type JobEvent } from "../../jobs/jobTypes";
 import type { Job } from "../../jobs/jobTypes";
@@ -20,7 +20,10 @@ export function eventRoutes(api: Api, s: Services): void {
       tag: "jobs",
       access: { kind: "broker" },
       params: JobParams,
-      responses: { 200: { description: "Event stream", stream: true }, 404: { description: "Unknown job", schema: ErrorBody }, ...authErrors },
+      responses: {
+        200: { description: "Event stream; each event has an `id` to resume from", events: { withId: true, data: JobStreamEvents } },
+        404: { description: "Unknown job", schema: ErrorBody },
+      },
     },
     ({ params }, req, res) => {
       const job = requireJob(s, params.id);
@@ -58,7 +61,7 @@ export function eventRoutes(api: Api, s: Services): void {
       summary: "Agent and job changes as server-sent events: `snapshot` first, then `agent`, `agentRemoved`, `job`",
       tag: "events",
       access: { kind: "broker" },
-      responses: { 200: { description: "Event stream", stream: true }, ...authErrors },
+      responses: { 200: { description: "Event stream", events: { withId: false, data: BrokerStreamEvents } } },
     },
     (_input, req, res) => {
       const sse = openSse(req, res);
