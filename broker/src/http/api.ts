@@ -12,7 +12,9 @@ type Method = "get" | "post" | "patch" | "delete";
  */
 export interface LinkSpec {
   operation: `${Method} /${string}`;
-  parameters: Record<string, string>;
+  parameters?: Record<string, string>;
+  /** Fields of the target's body taken from this response; the client fills in the rest. */
+  requestBody?: Record<string, string>;
   description: string;
 }
 
@@ -201,7 +203,7 @@ function responseObject(status: number, r: ResponseSpec): object {
       : undefined;
   const links = r.links
     ? Object.fromEntries(
-        Object.entries(r.links).map(([name, l]) => [name, { operationRef: operationRef(l.operation), parameters: l.parameters, description: l.description }]),
+        Object.entries(r.links).map(([name, { operation, ...rest }]) => [name, { operationRef: operationRef(operation), ...rest }]),
       )
     : undefined;
   return { description: r.description, ...(headers ? { headers } : {}), ...(content ? { content } : {}), ...(links ? { links } : {}) };

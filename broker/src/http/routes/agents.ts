@@ -34,7 +34,18 @@ export function agentRoutes(api: Api, s: Services): void {
       tag: "agents",
       access: { kind: "broker" },
       params: AgentParams,
-      responses: { 200: { description: "The agent", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody } },
+      responses: {
+        200: {
+          description: "The agent",
+          schema: Agent,
+          links: {
+            SubmitJob: { operation: "post /agents/:id/jobs", parameters: { id: "$response.body#/id" }, description: "Give this agent a job" },
+            DispatchToItsType: { operation: "post /jobs", requestBody: { agentType: "$response.body#/type" }, description: "Give a job to the first free agent of its type" },
+            ListJobs: { operation: "get /agents/:id/jobs", parameters: { id: "$response.body#/id" }, description: "This agent's jobs" },
+          },
+        },
+        404: { description: "Unknown agent", schema: ErrorBody },
+      },
     },
     ({ params }, _req, res) => res.json(agentBody(s, requireAgent(s, params.id))),
   );

@@ -151,7 +151,10 @@ export function jobRoutes(api: Api, s: Services): void {
       tag: "jobs",
       access: { kind: "broker" },
       params: JobParams,
-      responses: { 200: { description: "The job", schema: JobWithLog }, ...notFound },
+      responses: {
+        200: { description: "The job", schema: JobWithLog, links: { GetJobEvents: jobLinks.GetJobEvents, CancelJob: jobLinks.CancelJob } },
+        ...notFound,
+      },
     },
     ({ params }, _req, res) => res.json(withLog(params.id)),
   );
