@@ -48,7 +48,7 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
     if (job.state === "running") log.info({ jobId: job.id, agentId: job.agentId, state: job.state }, "job started");
   });
 
-  const api = new Api(config.token);
+  const api = new Api(config.token, () => registry.list().map((a) => a.id));
   systemRoutes(api, services, metrics);
   agentRoutes(api, services);
   compatRoutes(api, services);
@@ -59,11 +59,10 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   const app = express();
   app.disable("x-powered-by");
   app.use(metrics.httpMiddleware);
-  // Above the 1 MiB prompt limit so an oversized prompt gets the schema's precise message.
-  app.use(express.json({ limit: "4mb" }));
   app.use(docsRouter(api));
   app.use("/ui", uiRouter());
   app.use(api.router);
+  app.use(api.methodNotAllowed);
   app.use(notFound);
   app.use(errorHandler(log));
 

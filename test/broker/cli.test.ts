@@ -193,7 +193,7 @@ describe("llpm terminal client against a real broker", function () {
     it("bad token: says the broker refused it", async () => {
       const r = await llpm(["agents"], { LLPM_BROKER_URL: b.url, LLPM_BROKER_TOKEN: "wrong-token" });
       expect(r.code).to.equal(EXIT.unauthorized);
-      expect(r.stderr).to.contain(`the broker at ${b.url} refused the token (403`).and.contain("LLPM_BROKER_TOKEN");
+      expect(r.stderr).to.contain(`the broker at ${b.url} refused the token (401`).and.contain("LLPM_BROKER_TOKEN");
     });
 
     it("unknown agent, type or job: the broker's message", async () => {

@@ -2,9 +2,11 @@ import { z } from "zod";
 import { AGENT_STATES } from "../agents/agentView";
 import { BranchName } from "../diff/branchName";
 import { DEFAULT_DIFF_MAX_BYTES, MAX_DIFF_MAX_BYTES } from "../diff/jobDiff";
-import { JOB_STATES } from "../jobs/jobTypes";
+import { JOB_STATES, LOG_STREAMS } from "../jobs/jobTypes";
 
 export const MAX_PROMPT_BYTES = 1024 * 1024;
+/** Above the prompt limit so an oversized prompt gets the schema's precise message, not a bare 413. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const PROMPT_TOO_BIG = `prompt must be at most ${MAX_PROMPT_BYTES} bytes (1 MiB) of UTF-8`;
 
 export const AgentId = z
@@ -105,8 +107,15 @@ export const ErrorBody = z.object({
 });
 export const Health = z.object({ status: z.literal("ok"), stack: z.string(), agents: z.number().int() });
 
-/** Responses every token-gated route can give, for the OpenAPI document. */
-export const authErrors = {
-  401: { description: "No bearer token", schema: ErrorBody },
-  403: { description: "Token not valid for this route", schema: ErrorBody },
+/** The events of `GET /jobs/:id/events`, by name: the `data` of each. */
+export const JobStreamEvents = {
+  log: z.object({ stream: z.enum(LOG_STREAMS), data: z.string() }),
+  state: z.object({ state: z.enum(JOB_STATES) }),
+};
+/** The events of `GET /events`, by name: the `data` of each. */
+export const BrokerStreamEvents = {
+  snapshot: z.object({ agents: z.array(Agent) }),
+  agent: Agent,
+  agentRemoved: z.object({ id: z.string() }),
+  job: Job.extend({ prompt: z.string().describe("The prompt's first 200 characters") }),
 };

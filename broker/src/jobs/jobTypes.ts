@@ -25,7 +25,8 @@ export interface Job {
 }
 
 export type JobEventKind = "log" | "state";
-export type LogStream = "stdout" | "stderr" | "broker";
+export const LOG_STREAMS = ["stdout", "stderr", "broker"] as const;
+export type LogStream = (typeof LOG_STREAMS)[number];
 
 export interface JobEvent {
   seq: number;

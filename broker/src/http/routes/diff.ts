@@ -2,7 +2,7 @@ import { DiffUnavailable, JobDiff, readJobDiff } from "../../diff/jobDiff";
 import { FINAL_STATES } from "../../jobs/jobTypes";
 import type { Api } from "../api";
 import { HttpError } from "../errors";
-import { DiffQuery, ErrorBody, JobParams, authErrors } from "../schemas";
+import { DiffQuery, ErrorBody, JobParams } from "../schemas";
 import { requireJob, type Services } from "../services";
 
 export function diffRoutes(api: Api, s: Services): void {
@@ -17,14 +17,12 @@ export function diffRoutes(api: Api, s: Services): void {
       query: DiffQuery,
       responses: {
         200: { description: "The diff between the job's before- and after-snapshots", schema: JobDiff },
-        400: { description: "Invalid input", schema: ErrorBody },
         404: { description: "Unknown job", schema: ErrorBody },
         409: {
           description: "`no_snapshot`: no after-snapshot yet (queued, running, or never started); `agent_unavailable`: its agent is not running",
           schema: ErrorBody,
         },
         502: { description: "The agent could not compute the diff", schema: ErrorBody },
-        ...authErrors,
       },
     },
     async ({ params, query }, _req, res) => {
