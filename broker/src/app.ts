@@ -9,6 +9,7 @@ import { agentRoutes } from "./http/routes/agents";
 import { compatRoutes } from "./http/routes/compat";
 import { eventRoutes } from "./http/routes/events";
 import { jobRoutes } from "./http/routes/jobs";
+import { overviewRoutes } from "./http/routes/overview";
 import { docsRouter, systemRoutes } from "./http/routes/system";
 import { uiRouter } from "./http/routes/ui";
 import type { Services } from "./http/services";
@@ -53,6 +54,7 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   compatRoutes(api, services);
   jobRoutes(api, services);
   eventRoutes(api, services);
+  overviewRoutes(api, services);
 
   const app = express();
   app.disable("x-powered-by");
