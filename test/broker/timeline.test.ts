@@ -4,24 +4,15 @@
  * of a recorded real Claude Code run (test/fixtures/cli-output/) as a live CLI would print them.
  */
 import { expect } from "chai";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { agentToken } from "../../broker/src/auth/agentToken";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { getJob, submit, waitForState } from "./support/jobs";
+import { RECORDED_USAGE, replayPrompt } from "./support/recordedRun";
 import { readSse } from "./support/sse";
 import { waitFor } from "../support/waitFor";
 import { TestFleet } from "./support/testFleet";
 
 const auth = { Authorization: `Bearer ${TOKEN}` };
-const recorded = readFileSync(path.join(__dirname, "../fixtures/cli-output/claude-code-write-file.jsonl"), "utf8").trim().split("\n");
-/** The recorded run, minus its init line (large, and not part of the timeline), as fake-CLI directives. */
-const replayPrompt = (pauseSeconds: number) =>
-  recorded
-    .slice(1)
-    .flatMap((line, i) => (i === 1 ? [`#sleep ${pauseSeconds}`, `#say ${line}`] : [`#say ${line}`]))
-    .join("\n");
-
 interface Entry {
   kind: string;
   [key: string]: unknown;
@@ -89,7 +80,7 @@ describe("broker: job timeline, usage and wait reasons", function () {
     expect(tl.entries[4]).to.deep.include({ kind: "result", isError: false });
     expect(tl.entries).to.have.length(5);
     // The recorded result event's figures; the fake's later result, without any, does not erase them.
-    const usage = { inputTokens: 5538, outputTokens: 46, costUsd: 0.017304 };
+    const usage = RECORDED_USAGE;
     expect((done as unknown as { usage: unknown }).usage).to.deep.equal(usage);
 
     // The SSE replay after Last-Event-ID gives the timeline events after it, in order, once.
@@ -123,7 +114,7 @@ describe("broker: job timeline, usage and wait reasons", function () {
     await waitForState(b.api, job.id, "completed", 20000);
     const kinds = (await timeline(job.id)).entries.map((e) => e.kind);
     expect(kinds).to.deep.equal(["file_write", "tool_result", "text", "result", "result"]);
-    expect((await getJob(b.api, job.id)) as unknown as { usage: unknown }).to.have.deep.property("usage", { inputTokens: 5538, outputTokens: 46, costUsd: 0.017304 });
+    expect((await getJob(b.api, job.id)) as unknown as { usage: unknown }).to.have.deep.property("usage", RECORDED_USAGE);
   });
 
   it("404s the timeline of an unknown job", async () => {
@@ -170,7 +161,7 @@ describe("broker: job timeline, usage and wait reasons", function () {
     expect(after.usageByAgent.find((u: { agentId: string }) => u.agentId === "claude-code-1")).to.deep.include({
       agentType: "claude-code",
       jobs: 2,
-      inputTokens: 2 * 5538,
+      inputTokens: 2 * RECORDED_USAGE.inputTokens,
     });
     await b.api.get("/overview?minutes=0").expect(400);
   });
