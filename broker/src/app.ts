@@ -10,6 +10,7 @@ import { compatRoutes } from "./http/routes/compat";
 import { diffRoutes } from "./http/routes/diff";
 import { eventRoutes } from "./http/routes/events";
 import { jobRoutes } from "./http/routes/jobs";
+import { overviewRoutes } from "./http/routes/overview";
 import { docsRouter, systemRoutes } from "./http/routes/system";
 import { uiRouter } from "./http/routes/ui";
 import type { Services } from "./http/services";
@@ -55,6 +56,7 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   jobRoutes(api, services);
   diffRoutes(api, services);
   eventRoutes(api, services);
+  overviewRoutes(api, services);
 
   const app = express();
   app.disable("x-powered-by");

@@ -3,6 +3,8 @@ import { AGENT_STATES } from "../agents/agentView";
 import { BranchName } from "../diff/branchName";
 import { DEFAULT_DIFF_MAX_BYTES, MAX_DIFF_MAX_BYTES } from "../diff/jobDiff";
 import { JOB_STATES, LOG_STREAMS } from "../jobs/jobTypes";
+import type { TimelineEntry as TimelineEntryType } from "../parsers/timeline";
+import { TOOL_INPUT_CAP_CHARS, TOOL_OUTPUT_CAP_CHARS } from "../parsers/timeline";
 
 export const MAX_PROMPT_BYTES = 1024 * 1024;
 /** Above the prompt limit so an oversized prompt gets the schema's precise message, not a bare 413. */
@@ -65,6 +67,47 @@ export const ListJobsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe("At most this many, newest first"),
 });
 
+export const OverviewQuery = z.strictObject({
+  minutes: z.coerce.number().int().min(1).max(1440).default(60).describe("How many minutes back the jobs-per-minute series goes"),
+});
+
+const CallId = z.string().nullable().describe("Pairs a tool call with its result; null when the CLI gives none");
+export const TimelineEntry = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("text"), text: z.string().describe("Assistant text") }),
+    z.object({ kind: z.literal("command"), command: z.string().describe("The command line the agent ran"), callId: CallId }),
+    z.object({ kind: z.literal("file_write"), path: z.string().describe("Relative to the workspace when inside it"), callId: CallId }),
+    z.object({ kind: z.literal("file_edit"), path: z.string().describe("Relative to the workspace when inside it"), callId: CallId }),
+    z.object({
+      kind: z.literal("tool_call"),
+      tool: z.string(),
+      input: z.string().describe(`The tool's input as compact JSON, cut at ${TOOL_INPUT_CAP_CHARS} characters`),
+      callId: CallId,
+    }),
+    z.object({
+      kind: z.literal("tool_result"),
+      callId: CallId,
+      output: z.string().describe(`Cut at ${TOOL_OUTPUT_CAP_CHARS} characters`),
+      truncated: z.boolean(),
+      isError: z.boolean(),
+    }),
+    z.object({ kind: z.literal("error"), message: z.string() }),
+    z.object({ kind: z.literal("result"), text: z.string().nullable(), isError: z.boolean().describe("The CLI reported failure") }),
+  ])
+  .describe("One step of a job, parsed from its CLI's output") satisfies z.ZodType<TimelineEntryType>;
+
+export const JobUsage = z
+  .object({
+    inputTokens: z.number().int().nullable(),
+    outputTokens: z.number().int().nullable(),
+    costUsd: z.number().nullable(),
+  })
+  .nullable()
+  .describe("Tokens and cost as the CLI reported them (null: not reported; Codex reports no cost); null until the job ends");
+export const AgentUsage = z
+  .object({ jobs: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() })
+  .describe("Totals over the agent's finished jobs");
+
 export const Agent = z.object({
   id: z.string(),
   type: z.string(),
@@ -80,6 +123,7 @@ export const Agent = z.object({
   attachCommand: z.string().nullable(),
   stoppedReason: z.string().nullable(),
   lastHeartbeat: z.string().nullable(),
+  usage: AgentUsage,
 });
 
 export const Job = z.object({
@@ -95,10 +139,28 @@ export const Job = z.object({
   finishedAt: z.string().nullable(),
   exitCode: z.number().int().nullable(),
   result: z.string().nullable().describe("The answer parsed from the CLI's machine-readable output"),
-  reason: z.string().nullable().describe("Why it ended as it did, when not plainly completed"),
+  reason: z.string().nullable().describe("While queued, why it waits; once ended, why it ended as it did, when not plainly completed"),
   logBytes: z.number().int(),
   logTruncated: z.boolean(),
   cancelRequested: z.boolean(),
+  usage: JobUsage,
+});
+export const JobTimeline = z.object({ jobId: z.string(), state: z.enum(JOB_STATES), entries: z.array(TimelineEntry) });
+
+export const Overview = z.object({
+  agentsByState: z.record(z.enum(AGENT_STATES), z.number().int()),
+  queueDepthByType: z.record(z.string(), z.number().int()).describe("Queued jobs per agent type"),
+  jobsPerMinute: z
+    .array(
+      z.object({
+        start: z.string().describe("Start of the minute (UTC)"),
+        completed: z.number().int(),
+        failed: z.number().int().describe("Failed or timed out"),
+        cancelled: z.number().int(),
+      }),
+    )
+    .describe("Jobs that ended in each minute, oldest first, the current minute last"),
+  usageByAgent: z.array(AgentUsage.extend({ agentId: z.string(), agentType: z.string() })),
 });
 export const JobWithLog = Job.extend({ log: z.string().describe("stdout and stderr interleaved, capped") });
 
@@ -111,6 +173,7 @@ export const Health = z.object({ status: z.literal("ok"), stack: z.string(), age
 export const JobStreamEvents = {
   log: z.object({ stream: z.enum(LOG_STREAMS), data: z.string() }),
   state: z.object({ state: z.enum(JOB_STATES) }),
+  timeline: TimelineEntry,
 };
 /** The events of `GET /events`, by name: the `data` of each. */
 export const BrokerStreamEvents = {

@@ -22,7 +22,7 @@ export interface Services {
 }
 
 export function agentBody(s: Services, view: AgentView) {
-  return { ...view, queuedJobs: s.scheduler.queuedFor(view.id, view.type) };
+  return { ...view, queuedJobs: s.scheduler.queuedFor(view.id, view.type), usage: s.jobs.agentUsage(view.id) };
 }
 
 /** Jobs as the API shows them: where the broker resumes the job's output is its own business. */

@@ -16,7 +16,7 @@ export function eventRoutes(api: Api, s: Services): void {
       method: "get",
       path: "/jobs/:id/events",
       summary:
-        "Live log of a job as server-sent events (`log`: {stream, data}; `state`: {state}); replays everything after Last-Event-ID, ends after the final state",
+        "Live log of a job as server-sent events (`log`: {stream, data}; `timeline`: one timeline entry, as the output is parsed; `state`: {state}); replays everything after Last-Event-ID, ends after the final state",
       tag: "jobs",
       access: { kind: "broker" },
       params: JobParams,
@@ -34,6 +34,7 @@ export function eventRoutes(api: Api, s: Services): void {
         if (e.seq <= last) return;
         last = e.seq;
         if (e.kind === "log") emit("log", { stream: e.stream!, data: e.data }, e.seq);
+        else if (e.kind === "timeline") emit("timeline", JSON.parse(e.data), e.seq);
         else emit("state", { state: e.data as Job["state"] }, e.seq);
         if (e.kind === "state" && FINAL_STATES.has(e.data as Job["state"])) sse.close();
       };

@@ -2,7 +2,7 @@ import type { Response } from "express";
 import { z } from "zod";
 import type { Api, LinkSpec } from "../api";
 import { HttpError } from "../errors";
-import { AgentJobParams, AgentParams, CreateJobBody, DispatchJobBody, ErrorBody, Job, JobParams, JobWithLog, ListJobsQuery } from "../schemas";
+import { AgentJobParams, AgentParams, CreateJobBody, DispatchJobBody, ErrorBody, Job, JobParams, JobTimeline, JobWithLog, ListJobsQuery } from "../schemas";
 import { jobBody, requireAgent, requireJob, type Services } from "../services";
 
 const notFound = { 404: { description: "Unknown agent or job", schema: ErrorBody } };
@@ -158,6 +158,22 @@ export function jobRoutes(api: Api, s: Services): void {
       },
     },
     ({ params }, _req, res) => res.json(withLog(params.id)),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/jobs/:id/timeline",
+      summary: "What the job did, parsed from its CLI's output: text, commands, files written or edited, tool calls and results, errors, the result",
+      tag: "jobs",
+      access: { kind: "broker" },
+      params: JobParams,
+      responses: { 200: { description: "The timeline so far (complete once the job has ended)", schema: JobTimeline }, ...notFound },
+    },
+    ({ params }, _req, res) => {
+      const job = requireJob(s, params.id);
+      res.json({ jobId: job.id, state: job.state, entries: s.jobs.timeline(job.id) });
+    },
   );
 
   api.add(

@@ -23,7 +23,7 @@ export function systemRoutes(api: Api, s: Services, metrics: BrokerMetrics): voi
     {
       method: "get",
       path: "/metrics",
-      summary: "Prometheus metrics: jobs by state, job duration, queue depth, agents by state, HTTP latency",
+      summary: "Prometheus metrics: jobs by state, job duration, queue depth (also per type), agents by state, jobs, tokens and cost per agent, HTTP latency",
       tag: "system",
       access: { kind: "broker" },
       responses: { 200: { description: "Prometheus text format", text: "text/plain" } },
