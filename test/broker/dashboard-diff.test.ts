@@ -1,38 +1,17 @@
 import { expect } from "chai";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../support/chromium";
-import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
+import { TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { waitForState } from "./support/jobs";
-import { waitFor } from "../support/waitFor";
-import { TestFleet } from "./support/testFleet";
-
-const ARTIFACTS = path.join(__dirname, "artifacts");
+import { ARTIFACTS, dashboardSuite } from "./support/dashboardSuite";
 
 describe("dashboard job page: the job's changes, in headless Chromium", function () {
   this.timeout(90000);
-  const fleet = new TestFleet();
-  const db = tempDbPath();
+  const suite = dashboardSuite([["aider", 1]]);
   let b: RunningBroker;
   let browser: Browser;
 
-  before(async function () {
-    this.timeout(600000);
-    await fleet.prepare();
-    await fleet.startAgent("aider", 1);
-    b = await startBroker(fleet.stack, db.path);
-    await waitFor("aider-1 ready", async () => (await b.api.get("/agents/aider-1")).body.state === "ready");
-    browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await b?.stop();
-    await fleet.cleanup();
-    db.remove();
-  });
+  before(() => ({ broker: b, browser } = suite));
 
   it("lists the changed files and shows the patch, colouring only + and - lines, as text", async () => {
     const setup = await b.api.post("/agents/aider-1/jobs").send({ prompt: "#write old.txt first line\n#write gone.txt going" }).expect(202);

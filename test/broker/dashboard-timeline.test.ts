@@ -3,17 +3,13 @@
  * the real broker and fake-CLI agents in real containers. Screenshots go to test/broker/artifacts/.
  */
 import { expect } from "chai";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { launchChromium } from "../support/chromium";
-import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
+import { TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { submit, waitForState } from "./support/jobs";
 import { replayPrompt } from "./support/recordedRun";
 import { waitFor } from "../support/waitFor";
-import { TestFleet } from "./support/testFleet";
-
-const ARTIFACTS = path.join(__dirname, "artifacts");
+import { ARTIFACTS, dashboardSuite } from "./support/dashboardSuite";
 
 // Built in Claude Code's stream-json format (the recorded run has no command): a Bash call and its output.
 const BASH_CALL = [
@@ -23,37 +19,20 @@ const BASH_CALL = [
 
 describe("dashboard in headless Chromium: timeline, wait reason, overview", function () {
   this.timeout(90000);
-  const fleet = new TestFleet();
-  const db = tempDbPath();
+  const suite = dashboardSuite([["claude-code", 1], ["aider", 1]]);
   let b: RunningBroker;
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
 
-  before(async function () {
-    this.timeout(180000);
-    await fleet.prepare();
-    await Promise.all([fleet.startAgent("claude-code", 1), fleet.startAgent("aider", 1)]);
-    b = await startBroker(fleet.stack, db.path);
-    await waitFor("agents ready", async () => {
-      const agents = (await b.api.get("/agents")).body as { state: string }[];
-      return agents.length === 2 && agents.every((a) => a.state === "ready");
-    });
-    browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
+  before(async () => {
+    ({ broker: b, browser } = suite);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (err) => pageErrors.push(err.message));
     await page.goto(`${b.url}/ui/agents`);
     await page.locator("#token").fill(TOKEN);
     await page.locator("#token-form button").click();
     await page.locator("article.card").first().waitFor();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await b?.stop();
-    await fleet.cleanup();
-    db.remove();
   });
 
   afterEach(() => expect(pageErrors).to.deep.equal([]));
