@@ -1,100 +1,76 @@
 import { expect } from "chai";
-import { statSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import supertest from "supertest";
-import { TOKEN } from "./support/brokerHarness";
-import { ensureBrokerImage } from "./support/brokerImage";
 import { submit, waitForState } from "./support/jobs";
 import { waitFor } from "../support/waitFor";
 import { TestFleet } from "./support/testFleet";
-import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
+import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
+import { DockerFleet } from "../e2e/harness/dockerFleet";
+import { LOCAL_STAND_INS } from "../e2e/harness/imageSubstitution";
+import { e2eStackConfig, writeExtraCaFile } from "../e2e/support/fleetConfig";
+import { freePort, freePortRange } from "../e2e/support/freePorts";
+import { coreContainer, envOf, labelsOf } from "../support/recordedFleet";
+import { PROJECT_ROOT, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
 
-describe("broker image: built from its Dockerfile, run as the program runs it", function () {
+// The broker's part of the program (its image, volumes, the Docker API filter and the broker
+// container), recorded from the real program and materialised by the e2e harness exactly as the
+// docker provider would create it; only the agents are the small fake agent image.
+const BROKER_ROLES = new Set(["broker", "docker-filter"]);
+const READY_TIMEOUT_MS = 3 * 60_000;
+
+describe("broker image: the program's broker and Docker API filter, on a real engine", function () {
   this.timeout(60000);
   const fleet = new TestFleet();
-  let image: string;
+  const runDir = mkdtempSync(path.join(tmpdir(), "llpmt-brk-image-"));
+  const harness = new DockerFleet({ docker: fleet.docker, programDir: PROJECT_ROOT, substitutions: LOCAL_STAND_INS, imageCache: "llpm-e2e-cache" });
+  let run: ProgramRun;
+  let api: supertest.Agent;
+  let token: string;
 
-  const socketVolume = `${fleet.stack}-docker-api`;
+  const brokerName = () => coreContainer(run, "broker").inputs.name as string;
 
   before(async function () {
-    this.timeout(600000);
+    this.timeout(15 * 60_000);
     await fleet.prepare();
-    image = await ensureBrokerImage(fleet.docker);
+    const ports = { broker: await freePort(), litellm: await freePort(), oauthBase: await freePortRange(1) };
+    run = await runProgram({ stack: fleet.stack, config: e2eStackConfig(path.join(runDir, "workspaces"), ports, writeExtraCaFile(runDir)) });
+    const brokerImage = coreContainer(run, "broker").inputs.image as string;
+    const ofBroker = (r: RecordedResource) =>
+      r.type === "docker:index/network:Network" || r.inputs.imageName === brokerImage || BROKER_ROLES.has(labelsOf(r)["llpm.role"]);
+    await harness.apply(run.resources, READY_TIMEOUT_MS, ofBroker);
     await fleet.startAgent("aider", 1);
-    await fleet.docker.createVolume({ Name: socketVolume, Labels: { "llpm.stack": fleet.stack } });
-    // The Docker API filter as components/dockerApiFilter.ts runs it: alone with the engine's socket.
-    const filter = await fleet.docker.createContainer({
-      name: `${fleet.stack}-docker-filter`,
-      Image: image,
-      Cmd: FILTER_COMMAND,
-      Env: [`LLPM_STACK=${fleet.stack}`, `DOCKER_FILTER_LISTEN=unix://${FILTER_SOCKET_PATH}`, `DOCKER_FILTER_UPSTREAM=unix://${ENGINE_SOCKET_PATH}`],
-      Labels: { "llpm.stack": fleet.stack, "llpm.role": "docker-filter" },
-      Healthcheck: { Test: ["CMD", ...FILTER_HEALTHCHECK], Interval: 1e9, Retries: 3 },
-      User: "1000:1000",
-      HostConfig: {
-        GroupAdd: [String(statSync("/var/run/docker.sock").gid)],
-        Mounts: [
-          { Type: "bind", Source: "/var/run/docker.sock", Target: ENGINE_SOCKET_PATH, ReadOnly: true },
-          { Type: "volume", Source: socketVolume, Target: FILTER_SOCKET_DIR },
-        ],
-        NetworkMode: "none",
-        ReadonlyRootfs: true,
-        CapDrop: ["ALL"],
-        SecurityOpt: ["no-new-privileges"],
-        Init: true,
-      },
-    });
-    await filter.start();
-    await waitFor("the filter to be healthy", async () => (await filter.inspect()).State.Health?.Status === "healthy", 60000);
+    token = envOf(coreContainer(run, "broker")).BROKER_TOKEN;
+    api = supertest.agent(`http://127.0.0.1:${ports.broker}`).set("Authorization", `Bearer ${token}`);
   });
 
-  after(async () => {
+  after(async function () {
+    this.timeout(120_000);
+    await fleet.docker.getContainer(`${brokerName()}-notoken`).remove({ force: true }).catch(() => {});
+    await harness.teardown();
     await fleet.cleanup();
-    await fleet.docker.getVolume(socketVolume).remove().catch(() => {});
+    rmSync(runDir, { recursive: true, force: true });
   });
 
-  const brokerContainer = (suffix: string, env: string[]) =>
-    fleet.docker.createContainer({
-      name: `${fleet.stack}-broker-${suffix}`,
-      Image: image,
-      Env: env,
-      Labels: { "llpm.stack": fleet.stack, "llpm.role": "broker" },
-      User: "1000:1000",
-      ExposedPorts: { "3010/tcp": {} },
-      HostConfig: {
-        // No engine socket: only the filter's, read-only, as the program mounts it.
-        Mounts: [{ Type: "volume", Source: socketVolume, Target: FILTER_SOCKET_DIR, ReadOnly: true }],
-        PortBindings: { "3010/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
-        CapDrop: ["ALL"],
-        SecurityOpt: ["no-new-privileges"],
-      },
-    });
+  it("is what the docker provider would read back: no drift between the program's inputs and the engine", async () => {
+    expect(await harness.readBackDifferences()).to.deep.equal([]);
+  });
 
   it("runs as uid 1000 without the engine's socket, discovers agents and runs a job through the filter", async () => {
-    const container = await brokerContainer("ok", [
-      `BROKER_TOKEN=${TOKEN}`,
-      `LLPM_STACK=${fleet.stack}`,
-      "BROKER_PORT=3010",
-      "BROKER_DB=/data/broker.db",
-      `DOCKER_HOST=unix://${FILTER_SOCKET_PATH}`,
-    ]);
-    await container.start();
-    const info = await container.inspect();
-    const port = info.NetworkSettings.Ports["3010/tcp"]![0].HostPort;
-    const api = supertest.agent(`http://127.0.0.1:${port}`).set("Authorization", `Bearer ${TOKEN}`);
-    await waitFor("the containerised broker to answer", async () => (await api.get("/health")).status === 200);
+    const broker = await fleet.docker.getContainer(brokerName()).inspect();
+    expect(broker.Config.User).to.equal("1000:1000");
+    expect(broker.Mounts.map((m) => m.Destination)).to.not.include(ENGINE_SOCKET_PATH);
     await api.get("/agents").set("Authorization", "Bearer nope").expect(401);
     await waitFor("aider-1 ready", async () => (await api.get("/agents/aider-1")).body.state === "ready");
     const job = await submit(api, "aider-1", "from the broker image");
     expect((await waitForState(api, job.id, "completed")).result).to.equal("echo: from the broker image");
-    const logs = (await container.logs({ stdout: true, stderr: true })).toString();
-    expect(logs).to.contain('"msg":"broker listening"').and.not.contain(TOKEN);
-    const mounts = (await container.inspect()).Mounts.map((m) => m.Destination);
-    expect(mounts).to.not.include(ENGINE_SOCKET_PATH);
+    const logs = (await fleet.docker.getContainer(brokerName()).logs({ stdout: true, stderr: true })).toString();
+    expect(logs).to.contain('"msg":"broker listening"').and.not.contain(token);
   });
 
   it("refuses the broker's container what the filter refuses: no container can be created from it", async () => {
-    const container = fleet.docker.getContainer(`${fleet.stack}-broker-ok`);
-    const exec = await container.exec({
+    const exec = await fleet.docker.getContainer(brokerName()).exec({
       Cmd: ["node", "-e", `require('http').request({socketPath:'${FILTER_SOCKET_PATH}',method:'POST',path:'/containers/create',headers:{'Content-Type':'application/json'}},r=>{let b='';r.on('data',c=>b+=c);r.on('end',()=>console.log(r.statusCode,b))}).end('{"Image":"x"}')`],
       AttachStdout: true,
       AttachStderr: true,
@@ -109,7 +85,15 @@ describe("broker image: built from its Dockerfile, run as the program runs it", 
   });
 
   it("refuses to start without a broker token, saying why", async () => {
-    const container = await brokerContainer("notoken", [`LLPM_STACK=${fleet.stack}`]);
+    // The program's own broker container, as the engine holds it, with only the token taken away.
+    const broker = await fleet.docker.getContainer(brokerName()).inspect();
+    const container = await fleet.docker.createContainer({
+      name: `${brokerName()}-notoken`,
+      Image: broker.Image,
+      User: broker.Config.User,
+      Env: broker.Config.Env.filter((line) => !line.startsWith("BROKER_TOKEN=")),
+      HostConfig: { ...broker.HostConfig, PortBindings: {}, RestartPolicy: { Name: "no" } },
+    });
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     expect(StatusCode).to.equal(2);

@@ -48,10 +48,13 @@ export class DockerFleet {
     this.docker = options.docker;
   }
 
-  /** Creates every resource of the recording, in dependency order, and waits for the containers. */
-  async apply(recording: RecordedResource[], readyTimeoutMs: number): Promise<void> {
+  /**
+   * Creates every resource of the recording (or those `only` selects, which must not need the
+   * others), in dependency order, and waits for the containers.
+   */
+  async apply<R extends RecordedResource>(recording: R[], readyTimeoutMs: number, only: (resource: R) => boolean = () => true): Promise<void> {
     this.references = engineNames(recording, this.options);
-    await this.create(materialisationSteps(recording, recording, this.options), readyTimeoutMs);
+    await this.create(materialisationSteps(recording.filter(only), recording, this.options), readyTimeoutMs);
   }
 
   /**
