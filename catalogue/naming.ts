@@ -1,5 +1,5 @@
 /**
- * Names and labels every backend agrees on (DESIGN "Names, labels, mounts"). The broker finds
+ * Names and labels every backend agrees on (docs/agent-interface.md, "Names, labels, mounts"). The broker finds
  * agents by these labels, never by parsing names, so label keys here are a contract.
  */
 import { LABEL } from "../broker/src/agents/labels";

@@ -22,7 +22,7 @@ export const USER_CONFIG_FILE = "~/.llpm/config.yaml";
 
 /**
  * Stack config `workspaceRoot`, then env `LLPM_WORKSPACE_ROOT`, then `workspace_root` in
- * `~/.llpm/config.yaml`, then `~/.llpm/workspaces` (DESIGN). The first one set wins; it must be
+ * `~/.llpm/config.yaml`, then `~/.llpm/workspaces`. The first one set wins; it must be
  * absolute once `~` is expanded, and the problem names whichever source gave it.
  */
 export function resolveWorkspaceRoot(fromStack: string | undefined, host: HostLookup): WorkspaceRootResolution {

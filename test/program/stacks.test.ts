@@ -1,6 +1,6 @@
 /**
  * The real index.ts per stack file, under Pulumi mocks (no engine exists on test machines): what
- * it declares, checked against DESIGN's contracts. Every `Pulumi.<stack>.yaml` of the project is
+ * it declares, checked against docs/agent-interface.md's contracts. Every `Pulumi.<stack>.yaml` of the project is
  * run; the counts each test expects are the program's own reading of that stack file.
  */
 import { expect } from "chai";

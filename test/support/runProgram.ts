@@ -106,7 +106,7 @@ export function mockRandomValue(name: string): string {
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   switch (type) {
     case "random:index/randomPassword:RandomPassword":
-      // Mocks ignore additionalSecretOutputs, so the secret must come from here (NOTES).
+      // Mocks ignore additionalSecretOutputs (checked with @pulumi/pulumi 3.248.0), so the secret must come from here.
       return { ...inputs, result: pulumi.secret(mockRandomValue(name)) };
     case "docker:index/image:Image":
       // A local, unpushed build is referenced by its own name; the e2e harness builds that tag.

@@ -10,7 +10,7 @@ import { validConfig } from "../support/stackConfig";
 const SECRETS = { gatewayKey: "sk-gateway", agentToken: "agent-token" };
 
 describe("naming", () => {
-  it("follows DESIGN: <type>-<n>, llpm-<stack>-<id>, core services by name", () => {
+  it("names agents <type>-<n>, containers llpm-<stack>-<id>, core services by name", () => {
     expect(agentId("openai-codex", 2)).to.equal("openai-codex-2");
     expect(containerName("dev", "openai-codex-2")).to.equal("llpm-dev-openai-codex-2");
     expect(containerName("team", "broker")).to.equal("llpm-team-broker");

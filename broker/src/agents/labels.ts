@@ -1,5 +1,5 @@
 /**
- * The Docker labels the broker discovers agents by (DESIGN "Names, labels, mounts": a contract).
+ * The Docker labels the broker discovers agents by (docs/agent-interface.md, "Names, labels, mounts").
  * Dependency-free like auth/agentToken.ts, so the Pulumi program can import the same constants.
  */
 export const LABEL = {
