@@ -4,11 +4,9 @@
  * is one entry here plus one image folder `images/<type>/`.
  */
 
-export const AGENT_TYPES = ["claude-code", "openai-codex", "aider", "opencode"] as const;
-export type AgentType = (typeof AGENT_TYPES)[number];
+import { AGENT_TYPES, AUTH_MODES, type AgentType, type AuthMode } from "../contract/agentTypes";
 
-export const AUTH_MODES = ["api_key", "subscription"] as const;
-export type AuthMode = (typeof AUTH_MODES)[number];
+export { AGENT_TYPES, AUTH_MODES, type AgentType, type AuthMode };
 
 /** What an entry needs to know to produce its environment; URLs are as seen from inside the fleet. */
 export interface AgentEnvContext {

@@ -2,7 +2,7 @@
  * Names and labels every backend agrees on (docs/agent-interface.md, "Names, labels, mounts"). The broker finds
  * agents by these labels, never by parsing names, so label keys here are a contract.
  */
-import { LABEL } from "../broker/src/agents/labels";
+import { LABEL } from "../contract/labels";
 import type { AgentType, AuthMode } from "./agentTypes";
 
 export { LABEL };

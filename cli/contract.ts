@@ -5,7 +5,7 @@ import type { z } from "zod";
 import type { Agent as AgentSchema, AgentUsage as AgentUsageSchema, ErrorBody, Job as JobSchema, JobWithLog as JobWithLogSchema } from "../broker/src/http/schemas";
 import type { ChangedFile, JobDiff as JobDiffSchema } from "../broker/src/diff/jobDiff";
 
-export type { JobState } from "../broker/src/jobs/jobTypes";
+export type { JobState, FinalJobState } from "../contract/jobStates";
 export type { JobUsage, TimelineEntry } from "../broker/src/parsers/timeline";
 
 export type AgentUsage = z.infer<typeof AgentUsageSchema>;

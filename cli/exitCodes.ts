@@ -2,7 +2,7 @@
  * Exit codes of `llpm`. A followed job exits with its final state's code, so scripts can tell a
  * failure from a cancellation or a timeout; the others say why the client itself stopped.
  */
-import type { JobState } from "./contract";
+import type { FinalJobState } from "./contract";
 
 export const EXIT = {
   completed: 0,
@@ -16,9 +16,7 @@ export const EXIT = {
   noBrokerConfig: 8,
 } as const;
 
-export type FinalState = Exclude<JobState, "queued" | "running">;
-
-export function exitCodeOfState(state: FinalState): number {
+export function exitCodeOfState(state: FinalJobState): number {
   return EXIT[state];
 }
 

@@ -5,12 +5,12 @@
  */
 import type { BrokerClient } from "./brokerClient";
 import type { JobState, JobWithLog, TimelineEntry } from "./contract";
-import { CliError, EXIT, type FinalState } from "./exitCodes";
+import { FINAL_STATES } from "../contract/jobStates";
+import { CliError, EXIT } from "./exitCodes";
 import type { Paint } from "./render/colour";
 import { renderTimelineEntry } from "./render/timeline";
 import { readSse } from "./sse";
 
-const FINAL: ReadonlySet<string> = new Set<FinalState>(["completed", "failed", "cancelled", "timed_out"]);
 const RECONNECTS = 5;
 
 export interface FollowOptions {
@@ -51,7 +51,7 @@ export async function followJob(client: BrokerClient, jobId: string, opts: Follo
         } else if (message.event === "timeline") {
           entries++;
           opts.out.write(`${renderTimelineEntry(data as TimelineEntry, opts.paint)}\n`);
-        } else if (message.event === "state" && FINAL.has((data as { state: JobState }).state)) {
+        } else if (message.event === "state" && FINAL_STATES.has((data as { state: JobState }).state)) {
           finished = true;
         }
       }
@@ -61,6 +61,6 @@ export async function followJob(client: BrokerClient, jobId: string, opts: Follo
   }
   if (opts.timeline && entries === 0) for (const text of heldLog) opts.out.write(text);
   const job = await client.get<JobWithLog>(`/jobs/${encodeURIComponent(jobId)}`);
-  if (!finished && !FINAL.has(job.state)) throw new CliError(`lost the event stream of job ${jobId} ${RECONNECTS} times; it is still ${job.state} (llpm logs --follow ${jobId} resumes)`, EXIT.brokerUnreachable);
+  if (!finished && !FINAL_STATES.has(job.state)) throw new CliError(`lost the event stream of job ${jobId} ${RECONNECTS} times; it is still ${job.state} (llpm logs --follow ${jobId} resumes)`, EXIT.brokerUnreachable);
   return job;
 }

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { agentToken } from "../broker/src/auth/agentToken";
+import { agentToken } from "../contract/agentToken";
 import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
 import { agentInstances, type AgentInstance } from "../catalogue/instances";
 import { agentLabels } from "../catalogue/naming";
@@ -12,6 +12,7 @@ import { agentLimits } from "./agentLimits";
 import { gatewayKey } from "./gatewayKey";
 import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { WorkspaceFolder } from "./workspaceFolder";
+import { WORKSPACE_DIR } from "../contract/workspace";
 
 const AGENT_HOME = "/home/agent";
 
@@ -77,7 +78,7 @@ export class AgentPool extends pulumi.ComponentResource {
         user: `${uid}:${gid}`,
         envs: pulumi.secret(envs),
         networksAdvanced: [{ name: args.networkName }],
-        mounts: [{ type: "bind", source: agent.workspacePath, target: "/workspace" }, ...hostFileMounts(config, args.homeDir)],
+        mounts: [{ type: "bind", source: agent.workspacePath, target: WORKSPACE_DIR }, ...hostFileMounts(config, args.homeDir)],
         ports:
           agent.oauthPort !== undefined && callbackPort !== undefined
             ? [publishedPort(config.ports.bindAddress, agent.oauthPort, callbackPort)]

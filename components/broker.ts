@@ -1,20 +1,22 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { BROKER_PORT } from "../contract/ports";
 import { containerName, coreLabels, volumeName } from "../catalogue/naming";
-import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../broker/src/dockerFilter/filterContainer";
+import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../contract/dockerFilter";
 import { DockerApiFilter } from "./dockerApiFilter";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { memoryWithoutSwap } from "./providerReadBack";
 
 export const BROKER_ALIAS = "broker";
-export const BROKER_PORT = 3010;
 /** The `node` user of the official Node image. */
 const BROKER_USER = "1000:1000";
 
 export interface BrokerArgs {
   stack: string;
-  contextDir: string;
+  /** The project's root: the broker's build context, since its image compiles `contract/` too. */
+  projectRoot: string;
   nodeImage: string;
   extraCaCertificates: string;
   networkName: pulumi.Input<string>;
@@ -42,7 +44,8 @@ export class Broker extends pulumi.ComponentResource {
       {
         stack: args.stack,
         image: "broker",
-        contextDir: args.contextDir,
+        contextDir: args.projectRoot,
+        dockerfile: path.join(args.projectRoot, "broker", "Dockerfile"),
         buildArgs: { NODE_IMAGE: args.nodeImage, EXTRA_CA_CERTIFICATES: args.extraCaCertificates },
       },
       { parent: this },

@@ -75,7 +75,7 @@ export class Fleet extends pulumi.ComponentResource {
       "broker",
       {
         stack: config.stack,
-        contextDir: path.join(args.projectRoot, "broker"),
+        projectRoot: args.projectRoot,
         nodeImage: config.brokerNodeImage,
         extraCaCertificates: config.extraCaCertificates,
         networkName: network.name,

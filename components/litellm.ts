@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { LITELLM_PORT } from "../contract/ports";
 import { containerName, coreLabels } from "../catalogue/naming";
 import type { FleetConfig } from "../config/fleetConfig";
 import { PROVIDER_KEYS } from "../config/secretKeys";
@@ -11,7 +12,6 @@ import { gatewayPolicyJson } from "./gatewayPolicy";
 import { GATEWAY_AUTH_MODULE, litellmConfigYaml } from "./litellmConfig";
 
 export const LITELLM_ALIAS = "litellm";
-export const LITELLM_PORT = 4000;
 export const LITELLM_CONFIG_PATH = "/app/config.yaml";
 /** Beside the config, in LiteLLM's working directory, where `custom_auth` finds the module. */
 export const GATEWAY_AUTH_MODULE_PATH = `/app/${GATEWAY_AUTH_MODULE}.py`;

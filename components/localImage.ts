@@ -9,12 +9,16 @@ export interface LocalImageArgs {
   /** Short image name, e.g. `base`, `claude-code`, `broker`. */
   image: string;
   contextDir: string;
+  /** Default: `Dockerfile` at the context's top. */
+  dockerfile?: string;
   buildArgs: Record<string, string>;
 }
 
+const dockerfileOf = (args: LocalImageArgs) => args.dockerfile ?? path.join(args.contextDir, "Dockerfile");
+
 /** `llpm-<stack>/<image>:<content tag>`, see imageContent.ts for why the tag is content-derived. */
 export function localImageName(args: LocalImageArgs): string {
-  return `${imageRepository(args.stack, args.image)}:${contentTag(args.contextDir, args.buildArgs)}`;
+  return `${imageRepository(args.stack, args.image)}:${contentTag(args.contextDir, args.buildArgs, dockerfileOf(args))}`;
 }
 
 /**
@@ -29,7 +33,7 @@ export function buildLocalImage(resourceName: string, args: LocalImageArgs, opts
       skipPush: true,
       build: {
         context: args.contextDir,
-        dockerfile: path.join(args.contextDir, "Dockerfile"),
+        dockerfile: dockerfileOf(args),
         args: args.buildArgs,
       },
     },

@@ -5,7 +5,7 @@
  *   - 1,000 trivial jobs over 10 agents, and jobs lost (must be 0)
  *   - GET /agents latency with 100 agents
  *   - the broker's resident memory
- * The broker runs compiled (`node broker/dist/main.js`, as in its image) in its own process.
+ * The broker runs compiled (`node broker/dist/broker/src/main.js`, as in its image) in its own process.
  * Rerun: npm run bench:broker   (BENCH_JOBS, BENCH_DISPATCH_SAMPLES, BENCH_AGENTS tune the sizes)
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -98,7 +98,7 @@ async function main() {
       );
     }
     const port = await freePort();
-    broker = spawn(process.execPath, ["broker/dist/main.js"], {
+    broker = spawn(process.execPath, ["broker/dist/broker/src/main.js"], {
       cwd: ROOT,
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, BROKER_TOKEN: TOKEN, LLPM_STACK: fleet.stack, BROKER_PORT: String(port), BROKER_DB: path.join(dbDir, "broker.db"), BROKER_LOG_LEVEL: "warn" },

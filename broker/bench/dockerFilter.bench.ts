@@ -8,7 +8,7 @@
  */
 import Docker from "dockerode";
 import { PassThrough, type Duplex } from "node:stream";
-import { LABEL } from "../src/agents/labels";
+import { LABEL } from "../../contract/labels";
 import { dockerClient, parseEndpoint } from "../src/runtime/docker/dockerEndpoint";
 import { startDockerFilter } from "../../test/broker/support/dockerFilter";
 import { TestFleet } from "../../test/broker/support/testFleet";

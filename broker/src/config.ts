@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseEndpoint, type Endpoint } from "./runtime/docker/dockerEndpoint";
+import { BROKER_PORT } from "../../contract/ports";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -10,7 +11,7 @@ const EnvSchema = z.object({
   LLPM_STACK: z
     .string({ error: "LLPM_STACK is required: the stack whose agents this broker serves (label llpm.stack)" })
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, "LLPM_STACK must be 1-64 of A-Z a-z 0-9 _ . -"),
-  BROKER_PORT: z.coerce.number().int().min(0).max(65535).default(3010),
+  BROKER_PORT: z.coerce.number().int().min(0).max(65535).default(BROKER_PORT),
   BROKER_HOST: z.string().min(1).default("127.0.0.1"),
   BROKER_DB: z.string().min(1).default("broker.db"),
   BROKER_MAX_JOBS_PER_AGENT: positiveInt(1),

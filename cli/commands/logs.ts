@@ -1,7 +1,8 @@
 /** `llpm logs <job> [--follow]`: the raw log; following it exits with the job's final state code. */
 import type { JobWithLog } from "../contract";
 import { jobPath, type CommandContext } from "../context";
-import { exitCodeOfState, type FinalState } from "../exitCodes";
+import type { FinalJobState } from "../../contract/jobStates";
+import { exitCodeOfState } from "../exitCodes";
 import { followJob } from "../follow";
 import { jobSummary } from "../render/job";
 
@@ -14,5 +15,5 @@ export async function logsCommand(ctx: CommandContext, jobId: string, opts: { fo
   }
   const final = await followJob(client, jobId, { timeline: false, out: ctx.out, paint: ctx.paint });
   ctx.err.write(`${jobSummary(final, ctx.paint)}\n`);
-  return exitCodeOfState(final.state as FinalState);
+  return exitCodeOfState(final.state as FinalJobState);
 }

@@ -4,7 +4,8 @@
  */
 import type { Job } from "../contract";
 import type { CommandContext } from "../context";
-import { exitCodeOfState, type FinalState } from "../exitCodes";
+import type { FinalJobState } from "../../contract/jobStates";
+import { exitCodeOfState } from "../exitCodes";
 import { brokerHasTimeline, followJob } from "../follow";
 import { jobSummary } from "../render/job";
 
@@ -38,5 +39,5 @@ export async function runCommand(ctx: CommandContext, target: string, prompt: st
   ctx.err.write(`job ${job.id} queued for ${job.agentId ?? `the first free ${job.agentType}`}\n`);
   const final = await followJob(client, job.id, { timeline: await brokerHasTimeline(client), out: ctx.out, paint: ctx.paint });
   ctx.err.write(`${jobSummary(final, ctx.paint)}\n`);
-  return exitCodeOfState(final.state as FinalState);
+  return exitCodeOfState(final.state as FinalJobState);
 }

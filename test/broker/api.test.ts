@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import supertest from "supertest";
-import { agentToken } from "../../broker/src/auth/agentToken";
+import { agentToken } from "../../contract/agentToken";
 import { REALM } from "../../broker/src/auth/tokenGate";
 import { BrokerStreamEvents, JobStreamEvents } from "../../broker/src/http/schemas";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import Docker from "dockerode";
 import http from "node:http";
 import { PassThrough, type Duplex } from "node:stream";
-import { AGENT_ROLE, LABEL } from "../../broker/src/agents/labels";
+import { AGENT_ROLE, LABEL } from "../../contract/labels";
 import { dockerClient, parseEndpoint } from "../../broker/src/runtime/docker/dockerEndpoint";
 import { startDockerFilter, type RunningDockerFilter } from "./support/dockerFilter";
 import { TestFleet } from "./support/testFleet";

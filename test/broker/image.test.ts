@@ -6,7 +6,7 @@ import supertest from "supertest";
 import { submit, waitForState } from "./support/jobs";
 import { waitFor } from "../support/waitFor";
 import { TestFleet } from "./support/testFleet";
-import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
+import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
 import { DockerFleet } from "../e2e/harness/dockerFleet";
 import { LOCAL_STAND_INS } from "../e2e/harness/imageSubstitution";
 import { e2eStackConfig, writeExtraCaFile } from "../e2e/support/fleetConfig";

@@ -4,7 +4,7 @@
  * of a recorded real Claude Code run (test/fixtures/cli-output/) as a live CLI would print them.
  */
 import { expect } from "chai";
-import { agentToken } from "../../broker/src/auth/agentToken";
+import { agentToken } from "../../contract/agentToken";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { getJob, submit, waitForState } from "./support/jobs";
 import { RECORDED_USAGE, replayPrompt } from "./support/recordedRun";

@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type Docker from "dockerode";
-import { agentToken } from "../../broker/src/auth/agentToken";
+import { agentToken } from "../../contract/agentToken";
 import { constantTimeEqual } from "../../broker/src/auth/constantTimeEqual";
 import { deriveAgentState, externalAgentState } from "../../broker/src/agents/agentState";
 import { ConfigError, loadConfig } from "../../broker/src/config";

@@ -3,7 +3,7 @@
  * up anywhere else (plain inputs, labels, the LiteLLM config file, plain outputs).
  */
 import { expect } from "chai";
-import { agentToken } from "../../broker/src/auth/agentToken";
+import { agentToken } from "../../contract/agentToken";
 import { GATEWAY_KEY_PREFIX } from "../../components/gatewayKey";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import { agentContainers, CONTAINER, coreContainer, envOf, labelsOf, ofType, RANDOM_PASSWORD } from "../support/recordedFleet";

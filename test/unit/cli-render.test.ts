@@ -4,12 +4,12 @@
  * finds the broker.
  */
 import { expect } from "chai";
-import { JOB_STATES } from "../../broker/src/jobs/jobTypes";
+import { JOB_STATES, type FinalJobState } from "../../contract/jobStates";
 import { agentRows } from "../../cli/commands/agents";
 import { jobRequest } from "../../cli/commands/run";
 import { resolveBrokerTarget } from "../../cli/brokerTarget";
 import type { Agent, JobDiff, TimelineEntry } from "../../cli/contract";
-import { CliError, EXIT, exitCodeOfState, type FinalState } from "../../cli/exitCodes";
+import { CliError, EXIT, exitCodeOfState } from "../../cli/exitCodes";
 import { COLOURS, paintFor, PLAIN } from "../../cli/render/colour";
 import { renderDiff } from "../../cli/render/diff";
 import { renderTimelineEntry } from "../../cli/render/timeline";
@@ -162,7 +162,7 @@ describe("llpm client: run's request", () => {
 
 describe("llpm client: exit codes", () => {
   it("0 only for completed, a distinct code for every other final state and client failure", () => {
-    const finals = JOB_STATES.filter((s): s is FinalState => s !== "queued" && s !== "running");
+    const finals = JOB_STATES.filter((s): s is FinalJobState => s !== "queued" && s !== "running");
     const codes = finals.map(exitCodeOfState);
     expect(exitCodeOfState("completed")).to.equal(0);
     expect(new Set(Object.values(EXIT)).size).to.equal(Object.keys(EXIT).length);

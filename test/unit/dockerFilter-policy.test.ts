@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { AGENT_ROLE, LABEL } from "../../broker/src/agents/labels";
-import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
+import { AGENT_ROLE, LABEL } from "../../contract/labels";
+import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
 import { ExecRegistry } from "../../broker/src/dockerFilter/execRegistry";
 import { DockerFilterConfigError, loadDockerFilterConfig } from "../../broker/src/dockerFilter/filterConfig";
 import {

@@ -1,3 +1,5 @@
+import type { AuthMode } from "../../../contract/agentTypes";
+
 export const AGENT_STATES = ["starting", "ready", "busy", "unhealthy", "stopped"] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
 
@@ -9,7 +11,7 @@ export interface AgentView {
   source: "docker" | "external";
   container: string | null;
   state: AgentState;
-  authMode: "api_key" | "subscription";
+  authMode: AuthMode;
   authenticated: boolean;
   currentJobIds: string[];
   workspacePath: string | null;

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from "express";
 import { HttpError } from "../http/errors";
-import { agentToken } from "./agentToken";
+import { agentToken } from "../../../contract/agentToken";
 import { constantTimeEqual } from "./constantTimeEqual";
 
 /** Who may call a route: the broker token holder, or also the one agent the route is about. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseEndpoint, type Endpoint } from "../runtime/docker/dockerEndpoint";
-import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "./filterContainer";
+import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../../contract/dockerFilter";
 
 export interface DockerFilterConfig {
   /** The `llpm.stack` whose agent containers the broker may reach; set by the program, never by a request. */

@@ -2,7 +2,7 @@ import { createLogger } from "../log";
 import { createDockerFilter, listenDockerFilter } from "./dockerFilterServer";
 import { DockerFilterConfigError, loadDockerFilterConfig } from "./filterConfig";
 
-/** The Docker API filter's own process (`node dist/dockerFilter/main.js`): the only one with the engine's socket. */
+/** The Docker API filter's own process (`node src/dockerFilter/main.js` in the image): the only one with the engine's socket. */
 async function main(): Promise<void> {
   let config;
   try {

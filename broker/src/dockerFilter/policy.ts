@@ -3,7 +3,7 @@
  * containers, and run execs in them. Everything else is refused. Pure functions only; the proxy
  * (dockerFilterServer.ts) applies them to real requests and responses.
  */
-import { AGENT_ROLE, LABEL } from "../agents/labels";
+import { AGENT_ROLE, LABEL } from "../../../contract/labels";
 import { buildTarget, parseRequestPath, type Parsed, type RequestPath } from "./requestPath";
 
 /**

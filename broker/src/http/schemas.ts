@@ -1,8 +1,10 @@
+import { AUTH_MODES } from "../../../contract/agentTypes";
 import { z } from "zod";
 import { AGENT_STATES } from "../agents/agentView";
 import { BranchName } from "../diff/branchName";
 import { DEFAULT_DIFF_MAX_BYTES, MAX_DIFF_MAX_BYTES } from "../diff/jobDiff";
-import { JOB_STATES, LOG_STREAMS } from "../jobs/jobTypes";
+import { LOG_STREAMS } from "../jobs/jobTypes";
+import { JOB_STATES } from "../../../contract/jobStates";
 import type { TimelineEntry as TimelineEntryType } from "../parsers/timeline";
 import { TOOL_INPUT_CAP_CHARS, TOOL_OUTPUT_CAP_CHARS } from "../parsers/timeline";
 
@@ -60,7 +62,7 @@ export const AuthBody = z.strictObject({ authenticated: z.boolean() });
 export const RegisterBody = z.strictObject({
   id: AgentId,
   type: AgentType,
-  authMode: z.enum(["api_key", "subscription"]).default("api_key"),
+  authMode: z.enum(AUTH_MODES).default("api_key"),
   url: z.url().optional().describe("Where the agent can be reached, for the record"),
 });
 export const ListJobsQuery = z.strictObject({
@@ -115,7 +117,7 @@ export const Agent = z.object({
   source: z.enum(["docker", "external"]),
   container: z.string().nullable(),
   state: z.enum(AGENT_STATES),
-  authMode: z.enum(["api_key", "subscription"]),
+  authMode: z.enum(AUTH_MODES),
   authenticated: z.boolean(),
   currentJobIds: z.array(z.string()),
   queuedJobs: z.number().int(),

@@ -1,8 +1,6 @@
 import type { JobUsage } from "../parsers/timeline";
 
-export const JOB_STATES = ["queued", "running", "completed", "failed", "cancelled", "timed_out"] as const;
-export type JobState = (typeof JOB_STATES)[number];
-export const FINAL_STATES: ReadonlySet<JobState> = new Set(["completed", "failed", "cancelled", "timed_out"]);
+import type { JobState } from "../../../contract/jobStates";
 
 export interface Job {
   id: string;

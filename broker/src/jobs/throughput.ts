@@ -1,5 +1,5 @@
 import type { MinuteCount } from "../store/jobStore";
-import type { JobState } from "./jobTypes";
+import type { JobState } from "../../../contract/jobStates";
 
 export interface MinuteBucket {
   start: string;

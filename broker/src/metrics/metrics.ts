@@ -3,7 +3,7 @@ import type { RequestHandler } from "express";
 import { AGENT_STATES } from "../agents/agentView";
 import type { AgentRegistry } from "../agents/agentRegistry";
 import type { BrokerBus } from "../events/bus";
-import { FINAL_STATES, JOB_STATES } from "../jobs/jobTypes";
+import { FINAL_STATES, JOB_STATES } from "../../../contract/jobStates";
 import type { Scheduler } from "../jobs/scheduler";
 import type { JobStore, UsageTotals } from "../store/jobStore";
 

@@ -1,3 +1,4 @@
+import type { AgentType } from "../../../contract/agentTypes";
 import { AiderTimeline, parseAider } from "./aider";
 import { ClaudeCodeTimeline, parseClaudeCode } from "./claudeCode";
 import { CodexTimeline, parseCodex } from "./codex";
@@ -11,7 +12,7 @@ interface OutputParsers {
   timeline: () => TimelineParser;
 }
 
-const PARSERS: Record<string, OutputParsers> = {
+const PARSERS: Record<AgentType, OutputParsers> = {
   "claude-code": { result: parseClaudeCode, timeline: () => new ClaudeCodeTimeline() },
   "openai-codex": { result: parseCodex, timeline: () => new CodexTimeline() },
   opencode: { result: parseOpencode, timeline: () => new OpencodeTimeline() },
@@ -21,10 +22,10 @@ const PLAIN: OutputParsers = { result: parsePlainText, timeline: () => new Plain
 
 /** New agent types work before they get a parser: their result is their trimmed output. */
 export function parserFor(agentType: string): ResultParser {
-  return (PARSERS[agentType] ?? PLAIN).result;
+  return (PARSERS[agentType as AgentType] ?? PLAIN).result;
 }
 
 /** A fresh live parser of one job's stdout into its timeline and usage. */
 export function timelineParserFor(agentType: string): TimelineParser {
-  return (PARSERS[agentType] ?? PLAIN).timeline();
+  return (PARSERS[agentType as AgentType] ?? PLAIN).timeline();
 }

@@ -1,3 +1,5 @@
+import { WORKSPACE_DIR } from "../../../contract/workspace";
+
 /**
  * What a job did, as one typed list whatever CLI ran it: assistant text, commands, files written
  * or edited, other tool calls with their (capped) results, errors and the final result.
@@ -76,8 +78,7 @@ export abstract class JsonLineTimelineParser extends LineTimelineParser {
   protected abstract event(e: Record<string, unknown>): TimelineEntry[];
 }
 
-/** The agent's workspace mount inside its container (the contract's `/workspace`). */
-const WORKSPACE = "/workspace/";
+const WORKSPACE = `${WORKSPACE_DIR}/`;
 
 /** Paths as the user knows them: relative to the workspace, however the CLI spelled them. */
 export function workspacePath(path: string): string {

@@ -3,6 +3,8 @@
  * replace Docker without touching jobs, agents or HTTP. Docker is the first implementation.
  */
 
+import type { AuthMode } from "../../../contract/agentTypes";
+
 export type HealthStatus = "none" | "starting" | "healthy" | "unhealthy";
 
 /** What the runtime knows about one agent workload, independent of the broker's own state. */
@@ -14,7 +16,7 @@ export interface AgentWorkload {
   agentId: string;
   agentType: string;
   agentIndex: number;
-  authMode: "api_key" | "subscription";
+  authMode: AuthMode;
   running: boolean;
   health: HealthStatus;
   /** Why it stopped, when it did (e.g. "exited with code 137 (OOM killed)"). */

@@ -1,9 +1,10 @@
+import type { AuthMode } from "../../../contract/agentTypes";
 import type Database from "better-sqlite3";
 
 export interface ExternalAgentRecord {
   id: string;
   type: string;
-  authMode: "api_key" | "subscription";
+  authMode: AuthMode;
   url: string | null;
   registeredAt: string;
   lastHeartbeat: string;
@@ -12,7 +13,7 @@ export interface ExternalAgentRecord {
 interface ExternalRow {
   id: string;
   type: string;
-  auth_mode: "api_key" | "subscription";
+  auth_mode: AuthMode;
   url: string | null;
   registered_at: string;
   last_heartbeat: string;

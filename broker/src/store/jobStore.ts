@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
-import { FINAL_STATES, type Job, type JobEvent, type JobEventKind, type JobState, type LogStream, type Outcome } from "../jobs/jobTypes";
+import { type Job, type JobEvent, type JobEventKind, type LogStream, type Outcome } from "../jobs/jobTypes";
+import { FINAL_STATES, type JobState } from "../../../contract/jobStates";
 import type { JobUsage, TimelineEntry } from "../parsers/timeline";
 
 interface JobRow {

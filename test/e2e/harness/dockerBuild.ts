@@ -5,9 +5,9 @@
 // layer cache makes a rebuild of an unchanged image take seconds.
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
-import dockerIgnore from "@balena/dockerignore";
 import type Docker from "dockerode";
 import { pack } from "tar-fs";
+import { contextIgnores } from "../../../components/buildContext";
 import type { ImageBuildSpec } from "./imageBuildSpec";
 import { type ImageSubstitutions, substituteFromLines } from "./imageSubstitution";
 
@@ -24,15 +24,9 @@ export function buildOptions(spec: ImageBuildSpec) {
   };
 }
 
-async function ignoredPaths(context: string): Promise<(relativePath: string) => boolean> {
-  const rules = await readFile(path.join(context, ".dockerignore"), "utf8").catch(() => "");
-  const filter = dockerIgnore({ ignorecase: false }).add(rules).createFilter();
-  return (relativePath) => relativePath !== "" && !filter(relativePath);
-}
-
 export async function dockerBuild(docker: Docker, spec: ImageBuildSpec, substitutions: ImageSubstitutions): Promise<void> {
   const dockerfile = substituteFromLines(await readFile(spec.dockerfile, "utf8"), substitutions);
-  const ignored = await ignoredPaths(spec.context);
+  const ignored = contextIgnores(spec.context);
   const context = pack(spec.context, {
     ignore: (name) => ignored(path.relative(spec.context, name)),
     finalize: false,

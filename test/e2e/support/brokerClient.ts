@@ -1,6 +1,7 @@
 // The broker's HTTP API as the e2e scenario uses it: typed after broker/src/http/schemas.ts,
 // every call with the broker token and a deadline of its own.
-import { FINAL_STATES, type Job as StoredJob, type JobState } from "../../../broker/src/jobs/jobTypes";
+import { type Job as StoredJob } from "../../../broker/src/jobs/jobTypes";
+import { FINAL_STATES, type JobState } from "../../../contract/jobStates";
 
 export type AgentState = "starting" | "ready" | "busy" | "unhealthy" | "stopped";
 export type { JobState };

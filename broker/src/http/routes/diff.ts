@@ -1,5 +1,5 @@
 import { DiffUnavailable, JobDiff, readJobDiff } from "../../diff/jobDiff";
-import { FINAL_STATES } from "../../jobs/jobTypes";
+import { FINAL_STATES } from "../../../../contract/jobStates";
 import type { Api } from "../api";
 import { HttpError } from "../errors";
 import { DiffQuery, ErrorBody, JobParams } from "../schemas";

@@ -2,7 +2,8 @@ import type { Api } from "../api";
 import { declaredEvents, openSse, lastEventId } from "../sse";
 import { BrokerStreamEvents, ErrorBody, JobParams, JobStreamEvents } from "../schemas";
 import { agentBody, jobBody, requireJob, type Services } from "../services";
-import { FINAL_STATES, type JobEvent } from "../../jobs/jobTypes";
+import { type JobEvent } from "../../jobs/jobTypes";
+import { FINAL_STATES } from "../../../../contract/jobStates";
 import type { Job } from "../../jobs/jobTypes";
 import type { AgentView } from "../../agents/agentView";
 

@@ -1,7 +1,7 @@
 import express from "express";
 import path from "node:path";
 
-// Same relative place from src/http/routes (tsx) and dist/http/routes (compiled image).
+// Same relative place from src/http/routes under tsx and in the image (compiled in place).
 const UI_DIR = path.resolve(__dirname, "../../../ui");
 
 /**

@@ -4,9 +4,10 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { AgentRuntime, AgentWorkload, CommandResult, JobOutput, JobSpec, JobStream, WorkloadChange } from "../runtime";
 import { JobRecordReader, jobCommands } from "../jobRecord";
-import { AGENT_ROLE, LABEL } from "../../agents/labels";
+import { AGENT_ROLE, LABEL } from "../../../../contract/labels";
 import { workloadFromContainer } from "./workloadFromContainer";
 import { splitLines } from "./splitLines";
+import { WORKSPACE_DIR } from "../../../../contract/workspace";
 
 /** A failing command explains itself at the end of its stderr. */
 const STDERR_KEPT = 2048;
@@ -135,7 +136,7 @@ export class DockerRuntime implements AgentRuntime {
   ): Promise<{ done: Promise<number | null>; detach(): void }> {
     const exec = await this.docker.getContainer(ref).exec({
       Cmd: cmd,
-      WorkingDir: "/workspace",
+      WorkingDir: WORKSPACE_DIR,
       AttachStdin: stdin !== undefined,
       AttachStdout: true,
       AttachStderr: true,

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
-import { LABEL } from "../../agents/labels";
+import { LABEL } from "../../../../contract/labels";
 import type { AgentWorkload, HealthStatus } from "../runtime";
+import { WORKSPACE_DIR } from "../../../../contract/workspace";
 
 function healthOf(state: Docker.ContainerInspectInfo["State"]): HealthStatus {
   const status = state.Health?.Status;
@@ -26,7 +27,7 @@ export function workloadFromContainer(info: Docker.ContainerInspectInfo): AgentW
   const authMode = labels[LABEL.authMode] === "subscription" ? "subscription" : "api_key";
   if (!agentId || !agentType || !Number.isInteger(agentIndex) || agentIndex < 1) return null;
   const name = info.Name.replace(/^\//, "");
-  const workspace = info.Mounts?.find((m) => m.Destination === "/workspace");
+  const workspace = info.Mounts?.find((m) => m.Destination === WORKSPACE_DIR);
   return {
     ref: info.Id,
     name,

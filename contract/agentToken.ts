@@ -3,7 +3,6 @@ import { createHmac } from "node:crypto";
 /**
  * The broker token an agent container gets: derived, so the broker stores nothing per agent and
  * the Pulumi program (which imports this file) can compute it without asking the broker.
- * Keep this file dependency-free: the program loads it outside the broker's package.
  */
 export function agentToken(brokerToken: string, agentId: string): string {
   return createHmac("sha256", brokerToken).update(`agent:${agentId}`).digest("hex");

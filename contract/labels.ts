@@ -1,6 +1,6 @@
 /**
  * The Docker labels the broker discovers agents by (docs/agent-interface.md, "Names, labels, mounts").
- * Dependency-free like auth/agentToken.ts, so the Pulumi program can import the same constants.
+ * On Kubernetes the same keys are the pods' labels.
  */
 export const LABEL = {
   stack: "llpm.stack",
