@@ -7,6 +7,16 @@ import type { AgentType, AuthMode } from "./agentTypes";
 
 export { LABEL };
 
+/** Where every agent's own workspace is mounted, on every backend (docs/agent-interface.md). */
+export const WORKSPACE_PATH = "/workspace";
+
+/**
+ * Where an agent finds its own credentials as files, one per variable (`ANTHROPIC_AUTH_TOKEN`,
+ * `LLPM_AGENT_TOKEN`...), on backends whose pods of a type share one template (Kubernetes):
+ * `llpm-run-job` adds them to a job's environment.
+ */
+export const AGENT_CREDENTIALS_PATH = "/run/llpm/credentials";
+
 export type Role = "agent" | "broker" | "litellm" | "postgres";
 
 /** Instance numbers start at 1: `claude-code-1`. */

@@ -2,9 +2,8 @@
 import { AGENT_CATALOGUE } from "../catalogue/agentTypes";
 import type { AgentInstance } from "../catalogue/instances";
 import type { FleetConfig } from "../config/fleetConfig";
-import { BROKER_ALIAS, BROKER_PORT } from "./broker";
+import { BROKER_ALIAS, BROKER_PORT, LITELLM_ALIAS, LITELLM_PORT } from "./fleetServices";
 import { GATEWAY_KEY_HEADER } from "./gatewayKey";
-import { LITELLM_ALIAS, LITELLM_PORT } from "./litellm";
 
 export const GATEWAY_URL = `http://${LITELLM_ALIAS}:${LITELLM_PORT}`;
 export const BROKER_URL = `http://${BROKER_ALIAS}:${BROKER_PORT}`;

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { agentToken } from "../broker/src/auth/agentToken";
 import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
 import { agentInstances, type AgentInstance } from "../catalogue/instances";
-import { agentLabels } from "../catalogue/naming";
+import { agentLabels, WORKSPACE_PATH } from "../catalogue/naming";
 import type { FleetConfig } from "../config/fleetConfig";
 import type { HostUser } from "../config/hostUser";
 import { agentEnv } from "./agentEnv";
@@ -77,7 +77,7 @@ export class AgentPool extends pulumi.ComponentResource {
         user: `${uid}:${gid}`,
         envs: pulumi.secret(envs),
         networksAdvanced: [{ name: args.networkName }],
-        mounts: [{ type: "bind", source: agent.workspacePath, target: "/workspace" }, ...hostFileMounts(config, args.homeDir)],
+        mounts: [{ type: "bind", source: agent.workspacePath, target: WORKSPACE_PATH }, ...hostFileMounts(config, args.homeDir)],
         ports:
           agent.oauthPort !== undefined && callbackPort !== undefined
             ? [publishedPort(config.ports.bindAddress, agent.oauthPort, callbackPort)]

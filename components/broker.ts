@@ -4,11 +4,11 @@ import { containerName, coreLabels, volumeName } from "../catalogue/naming";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { memoryWithoutSwap } from "./providerReadBack";
+import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, brokerPlainEnv } from "./serviceEnv";
 
-export const BROKER_ALIAS = "broker";
-export const BROKER_PORT = 3010;
-/** The `node` user of the official Node image. */
-const BROKER_USER = "1000:1000";
+import { BROKER_ALIAS, BROKER_PORT, BROKER_USER } from "./fleetServices";
+
+export { BROKER_ALIAS, BROKER_PORT };
 
 export interface BrokerArgs {
   stack: string;
@@ -55,25 +55,17 @@ export class Broker extends pulumi.ComponentResource {
         name: containerName(args.stack, "broker"),
         image: image.repoDigest,
         labels,
-        user: BROKER_USER,
+        user: `${BROKER_USER.uid}:${BROKER_USER.gid}`,
         groupAdds: [String(args.dockerSocket.gid)],
         envs: pulumi.secret(
           args.brokerToken.apply((token) =>
-            envList({
-              BROKER_TOKEN: token,
-              LLPM_STACK: args.stack,
-              BROKER_PORT: String(BROKER_PORT),
-              BROKER_DB: "/data/broker.db",
-              // Inside its container the broker must listen beyond loopback for the published port to reach it.
-              BROKER_HOST: "0.0.0.0",
-              BROKER_JOB_TIMEOUT_SECONDS: String(args.jobTimeoutSeconds),
-            }),
+            envList({ [BROKER_TOKEN_ENV]: token, ...brokerPlainEnv(args.stack, args.jobTimeoutSeconds) }),
           ),
         ),
         networksAdvanced: [{ name: args.networkName, aliases: [BROKER_ALIAS] }],
         ports: [publishedPort(args.bindAddress, args.hostPort, BROKER_PORT)],
         mounts: [
-          { type: "volume", source: data.name, target: "/data" },
+          { type: "volume", source: data.name, target: BROKER_DATA_PATH },
           { type: "bind", source: args.dockerSocket.path, target: "/var/run/docker.sock", readOnly: true },
         ],
         ...memoryWithoutSwap(512),
