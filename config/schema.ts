@@ -110,15 +110,6 @@ const imageRefs = strict(
 );
 
 export const stackConfigSchema = strict({
-  backend: oneOf(BACKENDS).optional(),
-  kubernetes: strict({
-    namespace: dnsLabel.optional(),
-    kubeconfig: text("a path to a kubeconfig file, absolute or starting with ~/").optional(),
-    context: text("the name of a context in the kubeconfig").optional(),
-    storageClass: dnsSubdomain.optional(),
-    workspaceSize: storageSize.optional(),
-  }).optional(),
-  images: strict({ refs: imageRefs.optional() }).optional(),
   agents: perAgentType(wholeNumber(0, MAX_INSTANCES_PER_TYPE)),
   authMode: oneOf(AUTH_MODES).optional(),
   workspaceRoot: text("a folder path, absolute or starting with ~/").optional(),
@@ -170,6 +161,15 @@ export const stackConfigSchema = strict({
   ),
   jobTimeoutSeconds: wholeNumber(10, 86400).optional(),
   processLimit: wholeNumber(256, 4194304).optional(),
+  backend: oneOf(BACKENDS).optional(),
+  kubernetes: strict({
+    namespace: dnsLabel.optional(),
+    kubeconfig: text("a path to a kubeconfig file, absolute or starting with ~/").optional(),
+    context: text("the name of a context in the kubeconfig").optional(),
+    storageClass: dnsSubdomain.optional(),
+    workspaceSize: storageSize.optional(),
+  }).optional(),
+  images: strict({ refs: imageRefs.optional() }).optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -42,7 +42,7 @@ export class AgentCredentials extends pulumi.ComponentResource {
       ),
     );
     const secret = new k8s.core.v1.Secret(
-      "secret",
+      `${name}-secret`,
       {
         metadata: { name: agentCredentialsSecretName(type), namespace: args.namespace, labels: coreLabels(config.stack, "agent") },
         type: "Opaque",

@@ -59,13 +59,13 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
     const setName = agentStatefulSetName(type);
     // A StatefulSet needs a governing Service; headless, it gives each pod a stable DNS name.
     const service = new k8s.core.v1.Service(
-      "service",
+      `${name}-service`,
       { metadata: { name: setName, namespace: args.namespace, labels }, spec: { clusterIP: "None", selector: agentSelector(config, type) } },
       { parent: this },
     );
     const credentialsMount = { name: VOLUME.credentials, mountPath: AGENT_CREDENTIALS_PATH };
     const set = new k8s.apps.v1.StatefulSet(
-      "statefulset",
+      `${name}-statefulset`,
       {
         metadata: { name: setName, namespace: args.namespace, labels },
         spec: {

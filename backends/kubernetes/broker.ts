@@ -37,7 +37,7 @@ export class Broker extends pulumi.ComponentResource {
     );
     const plainEnv = { ...brokerPlainEnv(config.stack, config.jobTimeoutSeconds), [BROKER_RUNTIME_ENV]: "kubernetes" };
     new k8s.apps.v1.Deployment(
-      "deployment",
+      `${name}-deployment`,
       {
         metadata: { name: BROKER_ALIAS, namespace: args.namespace, labels },
         spec: {
@@ -78,7 +78,7 @@ export class Broker extends pulumi.ComponentResource {
       { parent: this },
     );
     new k8s.core.v1.Service(
-      "service",
+      `${name}-service`,
       { metadata: { name: BROKER_ALIAS, namespace: args.namespace, labels }, spec: { selector: labels, ports: [{ name: "http", port: BROKER_PORT }] } },
       { parent: this },
     );

@@ -49,8 +49,7 @@ export class KubernetesFleet extends pulumi.ComponentResource {
     super("llpm:kubernetes:Fleet", name, {}, opts);
     const { config, secrets } = args;
     const child = { parent: this };
-    // Retained: the claims inside it (workspaces, Postgres, broker data) must outlive a destroy.
-    const ns = new FleetNamespace("namespace", { stack: config.stack, name: config.kubernetes.namespace }, { parent: this, retainOnDelete: true });
+    const ns = new FleetNamespace("namespace", { stack: config.stack, name: config.kubernetes.namespace }, child);
     const namespace = ns.name;
     const serviceSecrets = new ServiceSecrets("secrets", { stack: config.stack, namespace, secrets, providerKeys: args.providerKeys }, child);
     new FleetNetworkPolicies("network-policies", { stack: config.stack, namespace, dnsNamespace: DNS_NAMESPACE }, child);

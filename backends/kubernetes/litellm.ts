@@ -52,7 +52,7 @@ export class LiteLlm extends pulumi.ComponentResource {
     // A changed ConfigMap does not restart pods; a changed template annotation does.
     const configHash = createHash("sha256").update(JSON.stringify(files)).digest("hex").slice(0, 16);
     new k8s.apps.v1.Deployment(
-      "deployment",
+      `${name}-deployment`,
       {
         metadata: { name: LITELLM_ALIAS, namespace: args.namespace, labels },
         spec: {
@@ -89,7 +89,7 @@ export class LiteLlm extends pulumi.ComponentResource {
       { parent: this },
     );
     new k8s.core.v1.Service(
-      "service",
+      `${name}-service`,
       { metadata: { name: LITELLM_ALIAS, namespace: args.namespace, labels }, spec: { selector: labels, ports: [{ name: "http", port: LITELLM_PORT }] } },
       { parent: this },
     );

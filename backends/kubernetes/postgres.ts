@@ -24,12 +24,12 @@ export class Postgres extends pulumi.ComponentResource {
     const { config } = args;
     const labels = coreLabels(config.stack, "postgres");
     const service = new k8s.core.v1.Service(
-      "service",
+      `${name}-service`,
       { metadata: { name: POSTGRES_ALIAS, namespace: args.namespace, labels }, spec: { selector: labels, ports: [{ name: "postgres", port: POSTGRES_PORT }] } },
       { parent: this },
     );
     new k8s.apps.v1.StatefulSet(
-      "statefulset",
+      `${name}-statefulset`,
       {
         metadata: { name: POSTGRES_ALIAS, namespace: args.namespace, labels },
         spec: {
