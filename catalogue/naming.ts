@@ -16,6 +16,8 @@ export const WORKSPACE_PATH = "/workspace";
  * `llpm-run-job` adds them to a job's environment.
  */
 export const AGENT_CREDENTIALS_PATH = "/run/llpm/credentials";
+/** The variable that tells `llpm-run-job` where those files are; unset on Docker, where they are env. */
+export const AGENT_CREDENTIALS_ENV = "LLPM_CREDENTIALS_DIR";
 
 export type Role = "agent" | "broker" | "litellm" | "postgres";
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_CATALOGUE, type AgentType } from "../../catalogue/agentTypes";
-import { AGENT_CREDENTIALS_PATH, agentLabels, LABEL, WORKSPACE_PATH } from "../../catalogue/naming";
+import { AGENT_CREDENTIALS_ENV, AGENT_CREDENTIALS_PATH, agentLabels, LABEL, WORKSPACE_PATH } from "../../catalogue/naming";
 import type { FleetConfig } from "../../config/fleetConfig";
 import type { HostUser } from "../../config/hostUser";
 import { agentTemplateEnv, POD_IDENTITY_ENV } from "./agentTemplateEnv";
@@ -54,6 +54,7 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
     super("llpm:kubernetes:AgentStatefulSet", name, {}, opts);
     const { config, type } = args;
     const env = agentTemplateEnv(config, type);
+    const plainEnv: Record<string, string> = { ...env.plain, [AGENT_CREDENTIALS_ENV]: AGENT_CREDENTIALS_PATH };
     const labels = agentTypeLabels(config, type);
     const callbackPort = AGENT_CATALOGUE[type].oauthCallbackPort;
     const setName = agentStatefulSetName(type);
@@ -101,9 +102,9 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
                   image: args.image,
                   env: [
                     ...Object.entries(POD_IDENTITY_ENV).map(([variable, fieldPath]) => ({ name: variable, valueFrom: { fieldRef: { fieldPath } } })),
-                    ...Object.keys(env.plain)
+                    ...Object.keys(plainEnv)
                       .sort()
-                      .map((variable) => ({ name: variable, value: env.plain[variable] })),
+                      .map((variable) => ({ name: variable, value: plainEnv[variable] })),
                   ],
                   volumeMounts: [
                     { name: WORKSPACE_CLAIM_TEMPLATE, mountPath: WORKSPACE_PATH },

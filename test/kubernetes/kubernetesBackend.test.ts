@@ -167,6 +167,25 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     }
   });
 
+  it("runs a job with the instance's own credentials in the CLI's environment (llpm-run-job reads the files)", async function () {
+    const id = agentId(SCALED, 1);
+    const keyVariable = AGENT_CATALOGUE[SCALED].apiKey.keyVariable;
+    // A CLI that prints the two credentials it was given: the real llpm-run-job starts it as the job.
+    const descriptor = { cli: "sh", args: ["-c", `printf '%s %s' "$LLPM_AGENT_TOKEN" "$${keyVariable}"`], prompt: "stdin" };
+    const write = await execInPod(kc, namespace, id, "agent", ["sh", "-c", "cat > /tmp/print-credentials.json"], JSON.stringify(descriptor));
+    expect(exitCode(write.status)).to.equal(0);
+    const job = await execInPod(
+      kc,
+      namespace,
+      id,
+      "agent",
+      ["env", "LLPM_AGENT_DESCRIPTOR=/tmp/print-credentials.json", "llpm-run-job", "--job-id", `credentials-${suffix}`, "--timeout", "60"],
+      "print your credentials\n",
+    );
+    expect(exitCode(job.status), job.stderr).to.equal(0);
+    expect(job.stdout).to.contain(`${agentToken(secrets.brokerToken, id)} ${gatewayKey(secrets.gatewayKeySecret, id)}`);
+  });
+
   it("gives the broker a namespaced Role and nothing more, and its runtime env", async function () {
     const authz = kc.makeApiClient(AuthorizationV1Api);
     const user = `system:serviceaccount:${namespace}:${BROKER_SERVICE_ACCOUNT}`;
