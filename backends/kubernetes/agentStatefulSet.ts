@@ -8,6 +8,7 @@ import { agentTemplateEnv, POD_IDENTITY_ENV } from "./agentTemplateEnv";
 import { agentStatefulSetName, WORKSPACE_CLAIM_TEMPLATE } from "./objectNames";
 import { agentResources, nonRootPod, restrictedContainer } from "./podSecurity";
 import { claimSpec, RETAIN_CLAIMS } from "./claims";
+import { plainEnv, podFieldEnv } from "./containerEnv";
 
 export interface AgentStatefulSetArgs {
   config: FleetConfig;
@@ -54,7 +55,7 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
     super("llpm:kubernetes:AgentStatefulSet", name, {}, opts);
     const { config, type } = args;
     const env = agentTemplateEnv(config, type);
-    const plainEnv: Record<string, string> = { ...env.plain, [AGENT_CREDENTIALS_ENV]: AGENT_CREDENTIALS_PATH };
+    const templateEnv: Record<string, string> = { ...env.plain, [AGENT_CREDENTIALS_ENV]: AGENT_CREDENTIALS_PATH };
     const labels = agentTypeLabels(config, type);
     const callbackPort = AGENT_CATALOGUE[type].oauthCallbackPort;
     const setName = agentStatefulSetName(type);
@@ -90,7 +91,7 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
                   name: "credentials",
                   image: args.image,
                   command: ["sh", "-c", COPY_OWN_CREDENTIALS],
-                  env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+                  env: [podFieldEnv("POD_NAME", "metadata.name")],
                   volumeMounts: [credentialsMount, { name: VOLUME.allCredentials, mountPath: ALL_CREDENTIALS, readOnly: true }],
                   securityContext: restrictedContainer(),
                   resources: { limits: { memory: "64Mi", cpu: "100m" }, requests: { memory: "64Mi", cpu: "100m" } },
@@ -101,10 +102,8 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
                   name: "agent",
                   image: args.image,
                   env: [
-                    ...Object.entries(POD_IDENTITY_ENV).map(([variable, fieldPath]) => ({ name: variable, valueFrom: { fieldRef: { fieldPath } } })),
-                    ...Object.keys(plainEnv)
-                      .sort()
-                      .map((variable) => ({ name: variable, value: plainEnv[variable] })),
+                    ...Object.entries(POD_IDENTITY_ENV).map(([variable, fieldPath]) => podFieldEnv(variable, fieldPath)),
+                    ...plainEnv(templateEnv),
                   ],
                   volumeMounts: [
                     { name: WORKSPACE_CLAIM_TEMPLATE, mountPath: WORKSPACE_PATH },

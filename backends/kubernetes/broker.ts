@@ -5,6 +5,8 @@ import type { FleetConfig } from "../../config/fleetConfig";
 import { BROKER_ALIAS, BROKER_PORT, BROKER_USER } from "../../components/fleetServices";
 import { BROKER_DATA_PATH, BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV, brokerPlainEnv } from "../../components/serviceEnv";
 import { claimSpec } from "./claims";
+import { plainEnv, podFieldEnv } from "./containerEnv";
+import { coreService } from "./coreService";
 import { BROKER_DATA_CLAIM, BROKER_SECRET } from "./objectNames";
 import { nonRootPod, restrictedContainer, serviceResources } from "./podSecurity";
 import { secretEnv } from "./serviceSecrets";
@@ -35,7 +37,7 @@ export class Broker extends pulumi.ComponentResource {
       // Job history outlives the stack, like the workspaces: destroy leaves the claim.
       { parent: this, retainOnDelete: true },
     );
-    const plainEnv = { ...brokerPlainEnv(config.stack, config.jobTimeoutSeconds), [BROKER_RUNTIME_ENV]: "kubernetes" };
+    const env = { ...brokerPlainEnv(config.stack, config.jobTimeoutSeconds), [BROKER_RUNTIME_ENV]: "kubernetes" };
     new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -57,10 +59,8 @@ export class Broker extends pulumi.ComponentResource {
                   name: "broker",
                   image: args.image,
                   env: [
-                    ...Object.keys(plainEnv)
-                      .sort()
-                      .map((n) => ({ name: n, value: plainEnv[n as keyof typeof plainEnv] })),
-                    { name: BROKER_NAMESPACE_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+                    ...plainEnv(env),
+                    podFieldEnv(BROKER_NAMESPACE_ENV, "metadata.namespace"),
                     secretEnv(BROKER_SECRET, BROKER_TOKEN_ENV),
                   ],
                   ports: [{ name: "http", containerPort: BROKER_PORT }],
@@ -77,11 +77,7 @@ export class Broker extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new k8s.core.v1.Service(
-      `${name}-service`,
-      { metadata: { name: BROKER_ALIAS, namespace: args.namespace, labels }, spec: { selector: labels, ports: [{ name: "http", port: BROKER_PORT }] } },
-      { parent: this },
-    );
+    coreService(`${name}-service`, { name: BROKER_ALIAS, namespace: args.namespace, labels, port: BROKER_PORT }, this);
     this.registerOutputs({});
   }
 }

@@ -16,6 +16,8 @@ import {
 import { gatewayPolicyJson } from "../../components/gatewayPolicy";
 import { litellmConfigYaml } from "../../components/litellmConfig";
 import { LITELLM_PLAIN_ENV } from "../../components/serviceEnv";
+import { plainEnv } from "./containerEnv";
+import { coreService } from "./coreService";
 import { LITELLM_CONFIG_MAP, LITELLM_SECRET } from "./objectNames";
 import { imageUserPod, restrictedContainer, serviceResources } from "./podSecurity";
 import { secretEnv } from "./serviceSecrets";
@@ -70,7 +72,7 @@ export class LiteLlm extends pulumi.ComponentResource {
                   image: config.litellm.image,
                   args: ["--config", LITELLM_CONFIG_PATH, "--port", String(LITELLM_PORT)],
                   env: [
-                    ...Object.entries(LITELLM_PLAIN_ENV).map(([n, value]) => ({ name: n, value })),
+                    ...plainEnv(LITELLM_PLAIN_ENV),
                     ...args.secretVariables.map((variable) => secretEnv(LITELLM_SECRET, variable)),
                   ],
                   ports: [{ name: "http", containerPort: LITELLM_PORT }],
@@ -88,11 +90,7 @@ export class LiteLlm extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new k8s.core.v1.Service(
-      `${name}-service`,
-      { metadata: { name: LITELLM_ALIAS, namespace: args.namespace, labels }, spec: { selector: labels, ports: [{ name: "http", port: LITELLM_PORT }] } },
-      { parent: this },
-    );
+    coreService(`${name}-service`, { name: LITELLM_ALIAS, namespace: args.namespace, labels, port: LITELLM_PORT }, this);
     this.registerOutputs({});
   }
 }

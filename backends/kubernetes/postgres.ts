@@ -8,6 +8,8 @@ import { POSTGRES_DATA_CLAIM_TEMPLATE, POSTGRES_SECRET } from "./objectNames";
 import { imageUserPod, restrictedContainer, serviceResources } from "./podSecurity";
 import { secretEnv } from "./serviceSecrets";
 import { claimSpec, RETAIN_CLAIMS } from "./claims";
+import { plainEnv } from "./containerEnv";
+import { coreService } from "./coreService";
 
 /** LiteLLM keeps spend logs and keys there: small. */
 const POSTGRES_DATA_SIZE = "1Gi";
@@ -23,11 +25,7 @@ export class Postgres extends pulumi.ComponentResource {
     super("llpm:kubernetes:Postgres", name, {}, opts);
     const { config } = args;
     const labels = coreLabels(config.stack, "postgres");
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      { metadata: { name: POSTGRES_ALIAS, namespace: args.namespace, labels }, spec: { selector: labels, ports: [{ name: "postgres", port: POSTGRES_PORT }] } },
-      { parent: this },
-    );
+    const service = coreService(`${name}-service`, { name: POSTGRES_ALIAS, namespace: args.namespace, labels, port: POSTGRES_PORT }, this);
     new k8s.apps.v1.StatefulSet(
       `${name}-statefulset`,
       {
@@ -48,7 +46,7 @@ export class Postgres extends pulumi.ComponentResource {
                   name: "postgres",
                   image: config.postgresImage,
                   env: [
-                    ...Object.entries(POSTGRES_PLAIN_ENV).map(([n, value]) => ({ name: n, value })),
+                    ...plainEnv(POSTGRES_PLAIN_ENV),
                     secretEnv(POSTGRES_SECRET, POSTGRES_PASSWORD_ENV),
                   ],
                   ports: [{ name: "postgres", containerPort: POSTGRES_PORT }],
