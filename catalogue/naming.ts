@@ -19,7 +19,7 @@ export const AGENT_CREDENTIALS_PATH = "/run/llpm/credentials";
 /** The variable that tells `llpm-run-job` where those files are; unset on Docker, where they are env. */
 export const AGENT_CREDENTIALS_ENV = "LLPM_CREDENTIALS_DIR";
 
-export type Role = "agent" | "broker" | "litellm" | "postgres";
+export type Role = "agent" | "broker" | "docker-filter" | "litellm" | "postgres";
 
 /** Instance numbers start at 1: `claude-code-1`. */
 export function agentId(type: AgentType, index: number): string {

@@ -30,7 +30,7 @@ import { fleetProgram } from "../../program/fleetProgram";
 import { ensureAgentImage } from "../broker/support/agentImage";
 import { buildOnce, contentTag } from "../broker/support/imageTags";
 import { filesUnder } from "../support/filesUnder";
-import { execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
 import { startPulumiEngine, type PulumiEngine } from "../support/kubernetes/pulumiEngine";
 import { createStaticVolumes, type StaticVolumes } from "../support/kubernetes/staticVolumes";
 import { PROJECT_ROOT } from "../support/runProgram";
@@ -62,6 +62,7 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
   const setCounts = () => stack.setConfig(`${NAMESPACE}:agents`, { value: JSON.stringify(counts) });
 
   before(async function () {
+    this.timeout(CLUSTER_SETUP_TIMEOUT_MS);
     kubeconfigFile = await startCluster();
     kc = kubeConfigFrom(kubeconfigFile);
     core = kc.makeApiClient(CoreV1Api);

@@ -11,7 +11,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { CLUSTER_SETUP_TIMEOUT_MS, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
 import { startPulumiEngine, type PulumiEngine } from "../support/kubernetes/pulumiEngine";
 import { filesUnder } from "../support/filesUnder";
 
@@ -64,6 +64,7 @@ describe("kubernetes: the real Pulumi engine deploys into the cluster", function
   };
 
   before(async function () {
+    this.timeout(CLUSTER_SETUP_TIMEOUT_MS);
     const kubeconfigFile = await startCluster();
     kc = kubeConfigFrom(kubeconfigFile);
     kubeconfigText = fs.readFileSync(kubeconfigFile, "utf8");
