@@ -14,3 +14,5 @@ export const litellmUiUrl = outputs.litellmUiUrl;
 export const agents = outputs.agents;
 export const brokerToken = outputs.brokerToken;
 export const litellmMasterKey = outputs.litellmMasterKey;
+/** The fleet's namespace on backend kubernetes; absent on docker. */
+export const namespace = "namespace" in outputs ? outputs.namespace : undefined;

@@ -15,20 +15,22 @@ export interface AgentInstance {
   oauthPort?: number;
 }
 
-export function agentInstances(config: FleetConfig, type: AgentType): AgentInstance[] {
+/** Instance `index` of a type, whether or not the config counts that far. */
+export function agentInstance(config: FleetConfig, type: AgentType, index: number): AgentInstance {
   const callback = AGENT_CATALOGUE[type].oauthCallbackPort;
-  return Array.from({ length: config.agents[type] }, (_, i) => {
-    const index = i + 1;
-    const id = agentId(type, index);
-    return {
-      id,
-      type,
-      index,
-      containerName: containerName(config.stack, id),
-      workspacePath: path.join(config.workspaceRoot, id),
-      ...(callback !== undefined ? { oauthPort: config.ports.oauthBase + index - 1 } : {}),
-    };
-  });
+  const id = agentId(type, index);
+  return {
+    id,
+    type,
+    index,
+    containerName: containerName(config.stack, id),
+    workspacePath: path.join(config.workspaceRoot, id),
+    ...(callback !== undefined ? { oauthPort: config.ports.oauthBase + index - 1 } : {}),
+  };
+}
+
+export function agentInstances(config: FleetConfig, type: AgentType): AgentInstance[] {
+  return Array.from({ length: config.agents[type] }, (_, i) => agentInstance(config, type, i + 1));
 }
 
 export function allAgentInstances(config: FleetConfig): AgentInstance[] {

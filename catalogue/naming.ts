@@ -7,6 +7,15 @@ import type { AgentType, AuthMode } from "./agentTypes";
 
 export { LABEL };
 
+/**
+ * Where an agent finds its own credentials as files, one per variable (`ANTHROPIC_AUTH_TOKEN`,
+ * `LLPM_AGENT_TOKEN`...), on backends whose pods of a type share one template (Kubernetes):
+ * `llpm-run-job` adds them to a job's environment.
+ */
+export const AGENT_CREDENTIALS_PATH = "/run/llpm/credentials";
+/** The variable that tells `llpm-run-job` where those files are; unset on Docker, where they are env. */
+export const AGENT_CREDENTIALS_ENV = "LLPM_CREDENTIALS_DIR";
+
 export type Role = "agent" | "broker" | "docker-filter" | "litellm" | "postgres";
 
 /** Instance numbers start at 1: `claude-code-1`. */

@@ -2,11 +2,9 @@
 import { AGENT_CATALOGUE } from "../catalogue/agentTypes";
 import type { AgentInstance } from "../catalogue/instances";
 import type { FleetConfig } from "../config/fleetConfig";
-import { BROKER_ALIAS } from "./broker";
-import { BROKER_PORT } from "../contract/ports";
+import { BROKER_ALIAS, LITELLM_ALIAS } from "./fleetServices";
+import { BROKER_PORT, LITELLM_PORT } from "../contract/ports";
 import { GATEWAY_KEY_HEADER } from "./gatewayKey";
-import { LITELLM_ALIAS } from "./litellm";
-import { LITELLM_PORT } from "../contract/ports";
 
 export const GATEWAY_URL = `http://${LITELLM_ALIAS}:${LITELLM_PORT}`;
 export const BROKER_URL = `http://${BROKER_ALIAS}:${BROKER_PORT}`;

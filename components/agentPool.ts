@@ -5,6 +5,7 @@ import { agentToken } from "../contract/agentToken";
 import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
 import { agentInstances, type AgentInstance } from "../catalogue/instances";
 import { agentLabels } from "../catalogue/naming";
+import { WORKSPACE_DIR } from "../contract/workspace";
 import type { FleetConfig } from "../config/fleetConfig";
 import type { HostUser } from "../config/hostUser";
 import { agentEnv } from "./agentEnv";
@@ -12,7 +13,6 @@ import { agentLimits } from "./agentLimits";
 import { gatewayKey } from "./gatewayKey";
 import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { WorkspaceFolder } from "./workspaceFolder";
-import { WORKSPACE_DIR } from "../contract/workspace";
 
 const AGENT_HOME = "/home/agent";
 

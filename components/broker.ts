@@ -8,10 +8,10 @@ import { DockerApiFilter } from "./dockerApiFilter";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { memoryWithoutSwap } from "./providerReadBack";
+import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, brokerPlainEnv } from "./serviceEnv";
 
-export const BROKER_ALIAS = "broker";
-/** The `node` user of the official Node image. */
-const BROKER_USER = "1000:1000";
+import { BROKER_ALIAS, BROKER_USER } from "./fleetServices";
+
 
 export interface BrokerArgs {
   stack: string;
@@ -71,17 +71,12 @@ export class Broker extends pulumi.ComponentResource {
         name: containerName(args.stack, "broker"),
         image: image.repoDigest,
         labels,
-        user: BROKER_USER,
+        user: `${BROKER_USER.uid}:${BROKER_USER.gid}`,
         envs: pulumi.secret(
           args.brokerToken.apply((token) =>
             envList({
-              BROKER_TOKEN: token,
-              LLPM_STACK: args.stack,
-              BROKER_PORT: String(BROKER_PORT),
-              BROKER_DB: "/data/broker.db",
-              // Inside its container the broker must listen beyond loopback for the published port to reach it.
-              BROKER_HOST: "0.0.0.0",
-              BROKER_JOB_TIMEOUT_SECONDS: String(args.jobTimeoutSeconds),
+              [BROKER_TOKEN_ENV]: token,
+              ...brokerPlainEnv(args.stack, args.jobTimeoutSeconds),
               DOCKER_HOST: `unix://${FILTER_SOCKET_PATH}`,
             }),
           ),
@@ -89,7 +84,7 @@ export class Broker extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.networkName, aliases: [BROKER_ALIAS] }],
         ports: [publishedPort(args.bindAddress, args.hostPort, BROKER_PORT)],
         mounts: [
-          { type: "volume", source: data.name, target: "/data" },
+          { type: "volume", source: data.name, target: BROKER_DATA_PATH },
           { type: "volume", source: dockerApi.name, target: FILTER_SOCKET_DIR, readOnly: true },
         ],
         ...memoryWithoutSwap(512),

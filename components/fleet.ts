@@ -4,7 +4,8 @@ import { AGENT_TYPES } from "../catalogue/agentTypes";
 import { allAgentInstances, type AgentInstance } from "../catalogue/instances";
 import type { FleetConfig } from "../config/fleetConfig";
 import type { HostUser } from "../config/hostUser";
-import { PROVIDER_KEYS } from "../config/secretKeys";
+import { configuredProviderKeys, type StackSecrets } from "../config/readStackConfig";
+import { GENERATED_SECRET_KEYS } from "../config/secretKeys";
 import { AgentImages } from "./images";
 import { AgentPool } from "./agentPool";
 import { Broker } from "./broker";
@@ -16,7 +17,7 @@ import { Postgres } from "./postgres";
 export interface FleetArgs {
   config: FleetConfig;
   /** Secret config values by key (`anthropicApiKey`, `brokerToken` ...); absent ones are unset. */
-  secrets: Record<string, pulumi.Output<string> | undefined>;
+  secrets: StackSecrets;
   agentUser: HostUser;
   homeDir: string;
   /** Folder holding `images/` and `broker/`. */
@@ -41,15 +42,10 @@ export class Fleet extends pulumi.ComponentResource {
     super("llpm:fleet:Fleet", name, {}, opts);
     const { config } = args;
     const child = { parent: this };
-    const providerKeys = Object.fromEntries(
-      PROVIDER_KEYS.flatMap((k) => {
-        const value = args.secrets[k.configKey];
-        return value ? [[k.configKey, value]] : [];
-      }),
-    );
+    const providerKeys = configuredProviderKeys(args.secrets);
     const secrets = new FleetSecrets(
       "secrets",
-      { litellmMasterKey: args.secrets.litellmMasterKey, brokerToken: args.secrets.brokerToken },
+      Object.fromEntries(GENERATED_SECRET_KEYS.map((k) => [k, args.secrets[k]])),
       child,
     );
     const network = new FleetNetwork("network", { stack: config.stack }, child);

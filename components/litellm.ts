@@ -3,20 +3,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { LITELLM_PORT } from "../contract/ports";
 import { containerName, coreLabels } from "../catalogue/naming";
 import type { FleetConfig } from "../config/fleetConfig";
-import { PROVIDER_KEYS } from "../config/secretKeys";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { memoryWithoutSwap } from "./providerReadBack";
 import { gatewayPolicyJson } from "./gatewayPolicy";
-import { GATEWAY_AUTH_MODULE, litellmConfigYaml } from "./litellmConfig";
+import { litellmConfigYaml } from "./litellmConfig";
+import { LITELLM_PLAIN_ENV, LITELLM_SECRET_ENV, litellmProviderEnv } from "./serviceEnv";
 
-export const LITELLM_ALIAS = "litellm";
-export const LITELLM_CONFIG_PATH = "/app/config.yaml";
-/** Beside the config, in LiteLLM's working directory, where `custom_auth` finds the module. */
-export const GATEWAY_AUTH_MODULE_PATH = `/app/${GATEWAY_AUTH_MODULE}.py`;
-export const GATEWAY_POLICY_PATH = "/app/llpm_gateway_policy.json";
-export const GATEWAY_AUTH_SOURCE = path.join(__dirname, "gateway-auth", `${GATEWAY_AUTH_MODULE}.py`);
+import { GATEWAY_AUTH_MODULE_PATH, GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, LITELLM_ALIAS, LITELLM_CONFIG_PATH } from "./fleetServices";
+
 
 export interface LiteLlmArgs {
   config: FleetConfig;
@@ -37,22 +32,16 @@ export class LiteLlm extends pulumi.ComponentResource {
   constructor(name: string, args: LiteLlmArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llpm:fleet:LiteLlm", name, {}, opts);
     const { config } = args;
-    const providerEnv = PROVIDER_KEYS.filter((k) => args.providerKeys[k.configKey] !== undefined).map((k) => ({
-      name: k.litellmEnv,
-      value: args.providerKeys[k.configKey],
-    }));
+    const providerEnv = litellmProviderEnv(args.providerKeys);
     const envs = pulumi
       .all([args.masterKey, args.gatewayKeySecret, args.saltKey, args.databaseUrl, pulumi.all(providerEnv.map((e) => e.value))])
       .apply(([masterKey, gatewayKeySecret, saltKey, databaseUrl, providerValues]) =>
         envList({
-          LITELLM_MASTER_KEY: masterKey,
-          LLPM_GATEWAY_KEY_SECRET: gatewayKeySecret,
-          LLPM_GATEWAY_POLICY_FILE: GATEWAY_POLICY_PATH,
-          LITELLM_SALT_KEY: saltKey,
-          DATABASE_URL: databaseUrl,
-          STORE_MODEL_IN_DB: "True",
-          // The cost map ships in the image; fetching it at start is a needless outbound call.
-          LITELLM_LOCAL_MODEL_COST_MAP: "True",
+          ...LITELLM_PLAIN_ENV,
+          [LITELLM_SECRET_ENV.masterKey]: masterKey,
+          [LITELLM_SECRET_ENV.gatewayKeySecret]: gatewayKeySecret,
+          [LITELLM_SECRET_ENV.saltKey]: saltKey,
+          [LITELLM_SECRET_ENV.databaseUrl]: databaseUrl,
           ...Object.fromEntries(providerEnv.map((e, i) => [e.name, providerValues[i]])),
         }),
       );

@@ -4,10 +4,8 @@ import { containerName, coreLabels, volumeName } from "../catalogue/naming";
 import { dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { memoryWithoutSwap } from "./providerReadBack";
 
-export const POSTGRES_ALIAS = "postgres";
-export const POSTGRES_PORT = 5432;
-const DATABASE = "litellm";
-const USER = "litellm";
+import { POSTGRES_ALIAS, POSTGRES_DATA_PATH, POSTGRES_ENTRYPOINT_CAPABILITIES } from "./fleetServices";
+import { POSTGRES_DATABASE, POSTGRES_PASSWORD_ENV, POSTGRES_PLAIN_ENV, POSTGRES_USER, postgresDatabaseUrl } from "./serviceEnv";
 
 export interface PostgresArgs {
   stack: string;
@@ -36,22 +34,20 @@ export class Postgres extends pulumi.ComponentResource {
         image: args.image,
         labels,
         envs: pulumi.secret(
-          args.password.apply((password) => envList({ POSTGRES_USER: USER, POSTGRES_PASSWORD: password, POSTGRES_DB: DATABASE })),
+          args.password.apply((password) => envList({ ...POSTGRES_PLAIN_ENV, [POSTGRES_PASSWORD_ENV]: password })),
         ),
         networksAdvanced: [{ name: args.networkName, aliases: [POSTGRES_ALIAS] }],
-        mounts: [{ type: "volume", source: data.name, target: "/var/lib/postgresql/data" }],
+        mounts: [{ type: "volume", source: data.name, target: POSTGRES_DATA_PATH }],
         ...memoryWithoutSwap(1024),
         // The image's entrypoint prepares the data folder as root, then drops to the postgres user.
         ...fleetContainerBasics(
-          ["pg_isready", "-U", USER, "-d", DATABASE],
-          ["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"],
+          ["pg_isready", "-U", POSTGRES_USER, "-d", POSTGRES_DATABASE],
+          POSTGRES_ENTRYPOINT_CAPABILITIES,
         ),
       },
       { parent: this, ...REPLACE_BY_DELETING_FIRST },
     );
-    this.databaseUrl = pulumi.secret(
-      pulumi.interpolate`postgresql://${USER}:${args.password}@${POSTGRES_ALIAS}:${POSTGRES_PORT}/${DATABASE}`,
-    );
+    this.databaseUrl = pulumi.secret(args.password.apply(postgresDatabaseUrl));
     this.registerOutputs({});
   }
 }

@@ -73,5 +73,21 @@ export const DEFAULT_JOB_TIMEOUT_SECONDS = 1800;
  */
 export const DEFAULT_PROCESS_LIMIT = 8192;
 
+/** Where the fleet runs: Docker on this host (the default) or a Kubernetes cluster. */
+export const BACKENDS = ["docker", "kubernetes"] as const;
+export type Backend = (typeof BACKENDS)[number];
+export const DEFAULT_BACKEND: Backend = "docker";
+
+/** Each agent's workspace claim on the kubernetes backend (`kubernetes.workspaceSize`). */
+export const DEFAULT_WORKSPACE_SIZE = "10Gi";
+
+/** `kubernetes.namespace` unless set; DESIGN "Backends". */
+export function defaultKubernetesNamespace(stack: string): string {
+  return `llpm-${stack}`;
+}
+
+/** The fleet's own images that `images.refs.<name>` may name prebuilt: one per agent type, and the broker. */
+export const BROKER_IMAGE_NAME = "broker";
+
 /** Room for the deploying user's own processes, which share the uid (and so the count) with agents. */
 export const PROCESS_LIMIT_MARGIN = 1024;

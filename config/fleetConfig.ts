@@ -5,6 +5,10 @@
 import { AGENT_CATALOGUE, AGENT_TYPES, type AgentType, type AuthMode } from "../catalogue/agentTypes";
 import {
   DEFAULT_AGENT_COUNTS,
+  DEFAULT_BACKEND,
+  DEFAULT_WORKSPACE_SIZE,
+  defaultKubernetesNamespace,
+  type Backend,
   DEFAULT_BASE_IMAGE,
   DEFAULT_GATEWAY_LIMITS,
   DEFAULT_JOB_TIMEOUT_SECONDS,
@@ -24,9 +28,25 @@ import { expandHome, resolveWorkspaceRoot, type HostLookup } from "./hostPaths";
 import { ConfigError, type ConfigProblem } from "./problems";
 import { parseStackConfig, type StackConfigInput } from "./schema";
 import { fleetConfigProblems } from "./crossChecks";
+import { backendProblems } from "./backendChecks";
+
+export interface KubernetesSettings {
+  namespace: string;
+  /** Absolute path of the kubeconfig to deploy with; absent: the provider's ambient one. */
+  kubeconfig?: string;
+  /** Context of the kubeconfig; absent: its current context. */
+  context?: string;
+  /** Absent: the cluster's default StorageClass. */
+  storageClass?: string;
+  workspaceSize: string;
+}
 
 export interface FleetConfig {
   stack: string;
+  backend: Backend;
+  kubernetes: KubernetesSettings;
+  /** Prebuilt images by name (an agent type or `broker`), for backends that do not build them. */
+  imageRefs: Record<string, string>;
   agents: Record<AgentType, number>;
   authMode: AuthMode;
   workspaceRoot: string;
@@ -58,9 +78,19 @@ function perType<T>(make: (t: AgentType) => T): Record<AgentType, T> {
 }
 
 /** Fills every default; `agents` absent means the dev preset, a partial `agents` means 0 for the rest. */
-export function withDefaults(input: StackConfigInput, stack: string, workspaceRoot: string, extraCaPem: string): FleetConfig {
+export function withDefaults(input: StackConfigInput, stack: string, workspaceRoot: string, extraCaPem: string, homeDir: string): FleetConfig {
+  const k8s = input.kubernetes;
   return {
     stack,
+    backend: input.backend ?? DEFAULT_BACKEND,
+    kubernetes: {
+      namespace: k8s?.namespace ?? defaultKubernetesNamespace(stack),
+      ...(k8s?.kubeconfig !== undefined ? { kubeconfig: expandHome(k8s.kubeconfig, homeDir) } : {}),
+      ...(k8s?.context !== undefined ? { context: k8s.context } : {}),
+      ...(k8s?.storageClass !== undefined ? { storageClass: k8s.storageClass } : {}),
+      workspaceSize: k8s?.workspaceSize ?? DEFAULT_WORKSPACE_SIZE,
+    },
+    imageRefs: Object.fromEntries(Object.entries(input.images?.refs ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
     agents: input.agents ? perType((t) => input.agents?.[t] ?? 0) : { ...DEFAULT_AGENT_COUNTS },
     authMode: input.authMode ?? "api_key",
     workspaceRoot,
@@ -121,8 +151,8 @@ export function validateFleetConfig(raw: Record<string, unknown>, stack: string,
   if ("problem" in root) problems.push(root.problem);
   if (ca.problem) problems.push(ca.problem);
   if (parsed.value === undefined || "problem" in root || ca.problem) throw new ConfigError(problems);
-  const config = withDefaults(parsed.value, stack, root.root, ca.pem);
-  const crossProblems = fleetConfigProblems(config);
+  const config = withDefaults(parsed.value, stack, root.root, ca.pem, host.homeDir);
+  const crossProblems = [...fleetConfigProblems(config), ...backendProblems(parsed.value, config, host)];
   if (crossProblems.length > 0) throw new ConfigError(crossProblems);
   return config;
 }

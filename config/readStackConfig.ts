@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NAMESPACE } from "./defaults";
-import { SECRET_KEYS } from "./secretKeys";
+import { PROVIDER_KEYS, SECRET_KEYS } from "./secretKeys";
 
 /** Top-level values are strings; structured ones (`--path`) and numbers arrive as JSON text. */
 export function decodeConfigValue(text: string): unknown {
@@ -33,4 +33,14 @@ export type StackSecrets = Record<string, pulumi.Output<string> | undefined>;
 
 export function stackSecrets(config: pulumi.Config): StackSecrets {
   return Object.fromEntries(SECRET_KEYS.map((k) => [k, config.getSecret(k)]));
+}
+
+/** The provider keys the stack has, by config key; only these reach LiteLLM. */
+export function configuredProviderKeys(secrets: StackSecrets): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(
+    PROVIDER_KEYS.flatMap((k) => {
+      const value = secrets[k.configKey];
+      return value ? [[k.configKey, value]] : [];
+    }),
+  );
 }

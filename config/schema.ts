@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { AGENT_TYPES, AUTH_MODES, type AgentType } from "../catalogue/agentTypes";
-import { FORBIDDEN_LITELLM_VERSIONS, KNOWN_TOOLCHAINS, MAX_INSTANCES_PER_TYPE } from "./defaults";
+import { BACKENDS, BROKER_IMAGE_NAME, FORBIDDEN_LITELLM_VERSIONS, KNOWN_TOOLCHAINS, MAX_INSTANCES_PER_TYPE } from "./defaults";
 import type { ConfigProblem } from "./problems";
 
 function wholeNumber(min: number, max: number) {
@@ -88,6 +88,27 @@ const modelEntry = strict({
   }),
 });
 
+/** RFC 1123 label: what Kubernetes allows as a namespace name. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const DNS_LABEL_ALLOWED = "a DNS label: 1-63 of a-z, 0-9 and '-', starting and ending with a letter or digit";
+const dnsLabel = text(DNS_LABEL_ALLOWED).regex(DNS_LABEL, { error: DNS_LABEL_ALLOWED });
+
+/** RFC 1123 subdomain: what Kubernetes allows as a StorageClass name. */
+const DNS_SUBDOMAIN_ALLOWED = "a StorageClass name: up to 253 of a-z, 0-9, '-' and '.', starting and ending with a letter or digit";
+const dnsSubdomain = text(DNS_SUBDOMAIN_ALLOWED)
+  .max(253, { error: DNS_SUBDOMAIN_ALLOWED })
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: DNS_SUBDOMAIN_ALLOWED });
+
+const QUANTITY_ALLOWED = "a storage size as Kubernetes writes it: a whole number with a binary suffix, e.g. 10Gi or 512Mi";
+const storageSize = text(QUANTITY_ALLOWED).regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi)$/, { error: QUANTITY_ALLOWED });
+
+const imageRefs = strict(
+  Object.fromEntries([...AGENT_TYPES, BROKER_IMAGE_NAME].map((name) => [name, pinnedImage.optional()])) as Record<
+    AgentType | typeof BROKER_IMAGE_NAME,
+    z.ZodOptional<typeof pinnedImage>
+  >,
+);
+
 export const stackConfigSchema = strict({
   agents: perAgentType(wholeNumber(0, MAX_INSTANCES_PER_TYPE)),
   authMode: oneOf(AUTH_MODES).optional(),
@@ -140,6 +161,15 @@ export const stackConfigSchema = strict({
   ),
   jobTimeoutSeconds: wholeNumber(10, 86400).optional(),
   processLimit: wholeNumber(256, 4194304).optional(),
+  backend: oneOf(BACKENDS).optional(),
+  kubernetes: strict({
+    namespace: dnsLabel.optional(),
+    kubeconfig: text("a path to a kubeconfig file, absolute or starting with ~/").optional(),
+    context: text("the name of a context in the kubeconfig").optional(),
+    storageClass: dnsSubdomain.optional(),
+    workspaceSize: storageSize.optional(),
+  }).optional(),
+  images: strict({ refs: imageRefs.optional() }).optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -24,8 +24,12 @@ export const PROVIDER_KEYS: ProviderKey[] = [
   },
 ];
 
-/** Generated with @pulumi/random when the stack does not set them. */
-export const GENERATED_SECRET_KEYS = ["litellmMasterKey", "brokerToken"] as const;
+/**
+ * The fleet's own secrets. The Docker backend generates those the stack does not set (with
+ * @pulumi/random); the Kubernetes backend needs every one set.
+ */
+export const GENERATED_SECRET_KEYS = ["litellmMasterKey", "brokerToken", "litellmSaltKey", "gatewayKeySecret", "postgresPassword"] as const;
+export type GeneratedSecretKey = (typeof GENERATED_SECRET_KEYS)[number];
 
 /** Secret config keys the deploy command may import from the environment, with their variable. */
 export const IMPORTABLE_SECRETS: { configKey: string; envVar: string }[] = [

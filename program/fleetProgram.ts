@@ -1,6 +1,6 @@
 /**
  * The fleet as a Pulumi program: reads and validates the stack config (nothing is declared when
- * it is invalid), declares the fleet and returns its outputs. `index.ts` calls it for
+ * it is invalid), declares the fleet on the configured backend and returns its outputs. `index.ts` calls it for
  * `pulumi up` of the project; the Automation API (scripts/fleet.ts) passes it as an inline program.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +11,7 @@ import { dockerSocketGroup, dockerSocketPath } from "../components/dockerHost";
 import { validateFleetConfig } from "../config/fleetConfig";
 import { agentUser } from "../config/hostUser";
 import { plainStackConfig, stackSecrets } from "../config/readStackConfig";
+import { kubernetesProgram } from "./kubernetesProgram";
 
 export interface FleetProgramArgs {
   /** The folder holding `images/` and `broker/`, the build contexts of the fleet's images. */
@@ -24,11 +25,21 @@ export function fleetProgram({ projectRoot }: FleetProgramArgs) {
     homeDir,
     readFile: (file) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined),
   });
+  const secrets = stackSecrets(new pulumi.Config());
+  if (config.backend === "kubernetes") {
+    const k8s = kubernetesProgram(config, secrets);
+    return {
+      ...k8s,
+      dashboardUrl: pulumi.interpolate`${k8s.brokerUrl}/ui/agents`,
+      apiDocsUrl: pulumi.interpolate`${k8s.brokerUrl}/docs`,
+      litellmUiUrl: pulumi.interpolate`${k8s.litellmUrl}/ui`,
+    };
+  }
   const socketPath = dockerSocketPath(process.env);
 
   const fleet = new Fleet("fleet", {
     config,
-    secrets: stackSecrets(new pulumi.Config()),
+    secrets,
     agentUser: agentUser(process.getuid, process.getgid),
     homeDir,
     projectRoot,

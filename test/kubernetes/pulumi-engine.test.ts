@@ -6,20 +6,15 @@
 import { AppsV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
-import { CLUSTER_SETUP_TIMEOUT_MS, kubeConfigFrom, loadImages, runScript, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { CLUSTER_SETUP_TIMEOUT_MS, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { startPulumiEngine, type PulumiEngine } from "../support/kubernetes/pulumiEngine";
 import { filesUnder } from "../support/filesUnder";
 
-const run = promisify(execFile);
-const toolchain = (name: string) => path.resolve(__dirname, "../../.ci/toolchain", name);
-const PROVIDER_VERSION: string = require("@pulumi/kubernetes/package.json").version;
 const IMAGE = "llpm-local/node:20-bookworm";
 const STATEFULSET_TYPE = "kubernetes:apps/v1:StatefulSet";
 
@@ -28,7 +23,7 @@ describe("kubernetes: the real Pulumi engine deploys into the cluster", function
   const namespace = `llpm-pulumi-${randomBytes(3).toString("hex")}`;
   let kc: KubeConfig;
   let kubeconfigText: string;
-  let work: string;
+  let engine: PulumiEngine;
   let stack: Stack;
   let replicas = 1;
 
@@ -74,35 +69,14 @@ describe("kubernetes: the real Pulumi engine deploys into the cluster", function
     kc = kubeConfigFrom(kubeconfigFile);
     kubeconfigText = fs.readFileSync(kubeconfigFile, "utf8");
     await loadImages(IMAGE);
-    const pulumiBin = await runScript(toolchain("pulumi-cli.sh"));
-    const providerBinary = await runScript(toolchain("pulumi-kubernetes.sh"));
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-pulumi-k8s-"));
-    const pulumiHome = path.join(work, "home");
-    const envVars = {
-      PULUMI_HOME: pulumiHome,
-      PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
-      PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    };
-    fs.mkdirSync(path.join(work, "state"));
-    // Offline: the plugin comes from the binary built here, never from a download.
-    await run(path.join(pulumiBin, "pulumi"), ["plugin", "install", "resource", "kubernetes", PROVIDER_VERSION, "-f", providerBinary], {
-      env: { ...process.env, ...envVars },
-    });
-    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(pulumiBin), skipVersionCheck: false });
-    fs.mkdirSync(path.join(work, "project"));
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "test", projectName: "llpm-k8s-engine-test", program },
-      { workDir: path.join(work, "project"), pulumiCommand, envVars },
-    );
+    engine = await startPulumiEngine("llpm-pulumi-k8s-");
+    stack = await engine.stack("test", "llpm-k8s-engine-test", program);
   });
 
   after(async function () {
     if (stack) await stack.destroy().catch(() => undefined);
     if (kc) await waitForNamespaceGone(kc.makeApiClient(CoreV1Api), namespace).catch(() => undefined);
-    if (work) fs.rmSync(work, { recursive: true, force: true });
+    if (engine) engine.remove();
   });
 
   it("creates a namespace and a StatefulSet whose pod is ready", async function () {
@@ -116,7 +90,7 @@ describe("kubernetes: the real Pulumi engine deploys into the cluster", function
   it("keeps the cluster's kubeconfig out of the state in plain text", function () {
     const key = /client-key-data: (\S+)/.exec(kubeconfigText)?.[1];
     expect(key, "the admin kubeconfig embeds its key").to.be.a("string");
-    const state = path.join(work, "state");
+    const state = engine.stateDir;
     for (const file of filesUnder(state)) {
       expect(fs.readFileSync(path.join(state, file), "utf8"), file).not.to.include(key!);
     }

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
 import { GATEWAY_KEY_PREFIX, gatewayKey } from "../../components/gatewayKey";
-import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/litellm";
+import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/fleetServices";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
 import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";

@@ -1,0 +1,23 @@
+/**
+ * The fleet's secrets on Kubernetes come from the stack only: nothing is generated here (the
+ * random provider is not used on this backend), so a missing one is a config problem.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { FleetSecretValues } from "../../components/fleetSecretValues";
+import { ConfigError } from "../../config/problems";
+import type { StackSecrets } from "../../config/readStackConfig";
+import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
+
+export function requiredFleetSecrets(secrets: StackSecrets): FleetSecretValues {
+  const missing = GENERATED_SECRET_KEYS.filter((k) => secrets[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      missing.map((key) => ({
+        key,
+        value: undefined,
+        allowed: `a secret set with \`pulumi config set --secret ${key} ...\`: backend kubernetes generates none`,
+      })),
+    );
+  }
+  return Object.fromEntries(GENERATED_SECRET_KEYS.map((k) => [k, pulumi.secret(secrets[k]!)])) as FleetSecretValues;
+}

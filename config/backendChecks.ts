@@ -1,0 +1,55 @@
+/** Rules of the `backend` key: what each backend needs, and keys that only one backend reads. */
+import { AGENT_TYPES } from "../catalogue/agentTypes";
+import { BROKER_IMAGE_NAME } from "./defaults";
+import type { FleetConfig } from "./fleetConfig";
+import type { HostLookup } from "./hostPaths";
+import type { ConfigProblem } from "./problems";
+import { DNS_LABEL, DNS_LABEL_ALLOWED, type StackConfigInput } from "./schema";
+
+function kubernetesProblems(config: FleetConfig, host: HostLookup): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const k8s = config.kubernetes;
+  if (!DNS_LABEL.test(k8s.namespace)) {
+    problems.push({
+      key: "kubernetes.namespace",
+      value: undefined,
+      allowed: `${DNS_LABEL_ALLOWED}; the default llpm-<stack> (${JSON.stringify(k8s.namespace)}) is not one, so set it`,
+    });
+  }
+  if (k8s.kubeconfig !== undefined && (!k8s.kubeconfig.startsWith("/") || host.readFile(k8s.kubeconfig) === undefined)) {
+    problems.push({ key: "kubernetes.kubeconfig", value: k8s.kubeconfig, allowed: "a path to a readable kubeconfig file, absolute or starting with ~/" });
+  }
+  // Nothing is built for a cluster yet (images.registry is future work): every image must be named.
+  for (const name of [...AGENT_TYPES.filter((t) => config.agents[t] > 0), BROKER_IMAGE_NAME]) {
+    if (config.imageRefs[name] === undefined) {
+      problems.push({
+        key: `images.refs.${name}`,
+        value: undefined,
+        allowed: `a prebuilt image reference with an exact tag: backend kubernetes does not build images${name === BROKER_IMAGE_NAME ? "" : ` (needed while agents.${name} is ${config.agents[name as keyof typeof config.agents]})`}`,
+      });
+    }
+  }
+  for (const mount of ["ssh", "gitconfig"] as const) {
+    if (config.hostMounts[mount]) {
+      problems.push({ key: `hostMounts.${mount}`, value: true, allowed: "false with backend kubernetes: a cluster's pods cannot mount this host's home folder" });
+    }
+  }
+  return problems;
+}
+
+/** Keys only the kubernetes backend reads are refused on docker, so a forgotten `backend` is not silent. */
+function dockerProblems(input: StackConfigInput): ConfigProblem[] {
+  const onlyKubernetes = [
+    ...(input.kubernetes !== undefined ? ["kubernetes"] : []),
+    ...(input.images?.refs !== undefined ? ["images.refs"] : []),
+  ];
+  return onlyKubernetes.map((key) => ({
+    key,
+    value: key === "kubernetes" ? input.kubernetes : input.images?.refs,
+    allowed: "not set while backend is docker (the default): it is read only with backend kubernetes",
+  }));
+}
+
+export function backendProblems(input: StackConfigInput, config: FleetConfig, host: HostLookup): ConfigProblem[] {
+  return config.backend === "kubernetes" ? kubernetesProblems(config, host) : dockerProblems(input);
+}
