@@ -121,19 +121,32 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     });
   }
 
-  it("writes a file through the CLI's tool into that agent's workspace only, owned by the agent user", async () => {
-    const file = `e2e-${stack}.txt`;
-    const content = `written-by-claude-${stack}`;
-    const job = await broker.waitForJob((await broker.submit("claude-code", `WRITE_FILE ${file} ${content}`)).id);
-    expect(job.state, job.reason ?? job.log).to.equal("completed");
-    const written = path.join(workspaceRoot, "claude-code-1", file);
-    expect(readFileSync(written, "utf8").trim()).to.equal(content);
-    expect(statSync(written).uid).to.equal(AGENT_UID);
-    for (const other of AGENT_TYPES.filter((t) => t !== "claude-code")) {
-      expect(existsSync(path.join(workspaceRoot, `${other}-1`, file)), `${other}-1's workspace`).to.equal(false);
-    }
-    finishedJobs.push(job);
-  });
+  for (const agentType of AGENT_TYPES) {
+    it(`writes a file through ${agentType}'s own tool: in that workspace only, owned by the agent user, in the job's timeline and diff`, async () => {
+      const file = `e2e-${agentType}-${stack}.txt`;
+      const content = `written-by-${agentType}-${stack}`;
+      const job = await broker.waitForJob((await broker.submit(agentType, `WRITE_FILE ${file} ${content}`)).id);
+      expect(job.state, job.reason ?? job.log).to.equal("completed");
+      const written = path.join(workspaceRoot, `${agentType}-1`, file);
+      expect(readFileSync(written, "utf8").trim()).to.equal(content);
+      expect(statSync(written).uid).to.equal(AGENT_UID);
+      for (const other of AGENT_TYPES.filter((t) => t !== agentType)) {
+        expect(existsSync(path.join(workspaceRoot, `${other}-1`, file)), `${other}-1's workspace`).to.equal(false);
+      }
+
+      // The CLI's own record of the write, as the broker parsed it (Aider's from its plain text).
+      const { entries } = await broker.timeline(job.id);
+      const writes = entries.filter((e) => (e.kind === "file_write" || e.kind === "file_edit") && e.path === file);
+      expect(writes, `a file_write/file_edit of ${file} in the timeline:\n${JSON.stringify(entries, null, 2)}`).to.not.be.empty;
+
+      const diff = await broker.diff(job.id);
+      const changed = diff.files.find((f) => f.path === file);
+      expect(changed, `${file} in the diff's files: ${JSON.stringify(diff.files)}`).to.include({ status: "added", binary: false });
+      expect(diff.patch).to.contain(`+++ b/${file}`).and.to.contain(`+${content}`);
+      finishedJobs.push(job);
+      phase(`${agentType}: wrote ${file}; timeline ${writes.map((w) => w.kind).join(", ")}; diff ${diff.files.length} file(s)`);
+    });
+  }
 
   it("cancels a long job: cancelled, and its process gone from the container", async () => {
     // A paused stub keeps the CLI waiting on its model call: a job that would not end by itself.

@@ -1,6 +1,8 @@
 // The broker's HTTP API as the e2e scenario uses it: typed after broker/src/http/schemas.ts,
 // every call with the broker token and a deadline of its own.
+import type { JobDiff } from "../../../broker/src/diff/jobDiff";
 import { FINAL_STATES, type Job as StoredJob, type JobState } from "../../../broker/src/jobs/jobTypes";
+import type { TimelineEntry } from "../../../broker/src/parsers/timeline";
 
 export type AgentState = "starting" | "ready" | "busy" | "unhealthy" | "stopped";
 export type { JobState };
@@ -32,6 +34,14 @@ export class BrokerClient {
 
   job(id: string): Promise<Job> {
     return this.call("GET", `/jobs/${id}`);
+  }
+
+  timeline(id: string): Promise<{ jobId: string; state: JobState; entries: TimelineEntry[] }> {
+    return this.call("GET", `/jobs/${id}/timeline`);
+  }
+
+  diff(id: string): Promise<JobDiff> {
+    return this.call("GET", `/jobs/${id}/diff`);
   }
 
   submit(agentType: string, prompt: string, timeoutSeconds = 180): Promise<Job> {
