@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { containerName, coreLabels, volumeName } from "../catalogue/naming";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { usageReaderKey } from "./gatewayKey";
+import { LITELLM_ALIAS, LITELLM_PORT } from "./litellm";
 import { memoryWithoutSwap } from "./providerReadBack";
 
 export const BROKER_ALIAS = "broker";
@@ -19,6 +21,8 @@ export interface BrokerArgs {
   bindAddress: string;
   hostPort: number;
   brokerToken: pulumi.Output<string>;
+  /** The secret gateway keys are derived from: the broker gets only the usage reader's key of it. */
+  gatewayKeySecret: pulumi.Output<string>;
   jobTimeoutSeconds: number;
   dockerSocket: { path: string; gid: number };
 }
@@ -58,7 +62,7 @@ export class Broker extends pulumi.ComponentResource {
         user: BROKER_USER,
         groupAdds: [String(args.dockerSocket.gid)],
         envs: pulumi.secret(
-          args.brokerToken.apply((token) =>
+          pulumi.all([args.brokerToken, args.gatewayKeySecret]).apply(([token, gatewayKeySecret]) =>
             envList({
               BROKER_TOKEN: token,
               LLPM_STACK: args.stack,
@@ -67,6 +71,9 @@ export class Broker extends pulumi.ComponentResource {
               // Inside its container the broker must listen beyond loopback for the published port to reach it.
               BROKER_HOST: "0.0.0.0",
               BROKER_JOB_TIMEOUT_SECONDS: String(args.jobTimeoutSeconds),
+              // LiteLLM's per-agent spend, read from its /metrics with a key good for nothing else.
+              BROKER_LITELLM_URL: `http://${LITELLM_ALIAS}:${LITELLM_PORT}`,
+              BROKER_LITELLM_USAGE_KEY: usageReaderKey(gatewayKeySecret),
             }),
           ),
         ),

@@ -2,6 +2,7 @@
 // every call with the broker token and a deadline of its own.
 import type { JobDiff } from "../../../broker/src/diff/jobDiff";
 import { FINAL_STATES, type Job as StoredJob, type JobState } from "../../../broker/src/jobs/jobTypes";
+import type { GatewayUsage } from "../../../broker/src/gateway/litellmUsage";
 import type { TimelineEntry } from "../../../broker/src/parsers/timeline";
 
 export type AgentState = "starting" | "ready" | "busy" | "unhealthy" | "stopped";
@@ -15,6 +16,8 @@ export interface Agent {
   state: AgentState;
   currentJobIds: string[];
   workspacePath: string | null;
+  usage: { jobs: number; inputTokens: number; outputTokens: number; costUsd: number };
+  gatewayUsage: GatewayUsage | null;
 }
 
 /** The fields of a job the scenario reads; `log` comes with `GET /jobs/:id`. */
@@ -38,6 +41,16 @@ export class BrokerClient {
 
   timeline(id: string): Promise<{ jobId: string; state: JobState; entries: TimelineEntry[] }> {
     return this.call("GET", `/jobs/${id}/timeline`);
+  }
+
+  overview(): Promise<{ usageByAgent: { agentId: string; gateway: GatewayUsage | null }[]; gatewayUsage: { state: string; error: string | null } }> {
+    return this.call("GET", "/overview");
+  }
+
+  async metrics(): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/metrics`, { signal: AbortSignal.timeout(30_000), headers: { authorization: `Bearer ${this.token}` } });
+    if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+    return response.text();
   }
 
   diff(id: string): Promise<JobDiff> {
