@@ -129,6 +129,9 @@ describe("dashboard in headless Chromium: timeline, wait reason, overview", func
       "1", "10", "11", "$0.0002",
     ]);
     expect(await page.locator("#gateway-usage-state").textContent()).to.match(/^LiteLLM read at /);
+    const metrics = (await b.api.get("/metrics").expect(200)).text;
+    expect(metrics).to.contain('llpm_broker_agent_gateway_cost_usd{agent="claude-code-1",type="claude-code"} 0.000195');
+    expect(metrics).to.contain('llpm_broker_agent_gateway_requests{agent="aider-1",type="aider"} 1');
     expect(await page.locator('#usage tr[data-agent-id="aider-1"] td').nth(2).textContent()).to.equal("3");
 
     // Live: a job that ends while the page is open moves the chart.
