@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEndpoint, type Endpoint } from "./runtime/docker/dockerEndpoint";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -20,6 +21,15 @@ const EnvSchema = z.object({
   BROKER_LITELLM_USAGE_KEY: z.string().min(1).optional(),
   BROKER_LITELLM_USAGE_SECONDS: positiveInt(10),
   BROKER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DOCKER_HOST: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return undefined;
+      const parsed = parseEndpoint(value);
+      if (!parsed) ctx.addIssue({ code: "custom", message: `DOCKER_HOST=${value}: allowed: unset (the local socket), unix:///absolute/path or tcp://host:port` });
+      return parsed ?? undefined;
+    }),
 });
 
 export interface BrokerConfig {
@@ -35,6 +45,8 @@ export interface BrokerConfig {
   logLevel: string;
   /** Where to read LiteLLM's per-agent spend, and the key good only for that; null: not read. */
   litellmUsage: { url: string; key: string; intervalSeconds: number } | null;
+  /** The Docker API: in the fleet, the Docker API filter's socket; unset, the local engine's. */
+  docker: Endpoint | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -65,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
       e.BROKER_LITELLM_URL && e.BROKER_LITELLM_USAGE_KEY
         ? { url: e.BROKER_LITELLM_URL, key: e.BROKER_LITELLM_USAGE_KEY, intervalSeconds: e.BROKER_LITELLM_USAGE_SECONDS }
         : null,
+    docker: e.DOCKER_HOST,
   };
 }
