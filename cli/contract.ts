@@ -14,7 +14,7 @@ export type AgentUsage = z.infer<typeof AgentUsageSchema>;
 type Older<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>;
 export type Job = Older<z.infer<typeof JobSchema>, "usage">;
 export type JobWithLog = Older<z.infer<typeof JobWithLogSchema>, "usage">;
-export type Agent = Older<z.infer<typeof AgentSchema>, "usage">;
+export type Agent = Older<z.infer<typeof AgentSchema>, "usage" | "gatewayUsage">;
 
 export type JobDiff = z.infer<typeof JobDiffSchema>;
 export type DiffFile = z.infer<typeof ChangedFile>;

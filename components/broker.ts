@@ -1,16 +1,17 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { BROKER_PORT } from "../contract/ports";
+import { BROKER_PORT, LITELLM_PORT } from "../contract/ports";
 import { containerName, coreLabels, volumeName } from "../catalogue/naming";
 import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../contract/dockerFilter";
 import { DockerApiFilter } from "./dockerApiFilter";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { usageReaderKey } from "./gatewayKey";
 import { memoryWithoutSwap } from "./providerReadBack";
 import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, brokerPlainEnv } from "./serviceEnv";
 
-import { BROKER_ALIAS, BROKER_USER } from "./fleetServices";
+import { BROKER_ALIAS, BROKER_USER, LITELLM_ALIAS } from "./fleetServices";
 
 
 export interface BrokerArgs {
@@ -23,6 +24,8 @@ export interface BrokerArgs {
   bindAddress: string;
   hostPort: number;
   brokerToken: pulumi.Output<string>;
+  /** The secret gateway keys are derived from: the broker gets only the usage reader's key of it. */
+  gatewayKeySecret: pulumi.Output<string>;
   jobTimeoutSeconds: number;
   dockerSocket: { path: string; gid: number };
 }
@@ -73,11 +76,14 @@ export class Broker extends pulumi.ComponentResource {
         labels,
         user: `${BROKER_USER.uid}:${BROKER_USER.gid}`,
         envs: pulumi.secret(
-          args.brokerToken.apply((token) =>
+          pulumi.all([args.brokerToken, args.gatewayKeySecret]).apply(([token, gatewayKeySecret]) =>
             envList({
               [BROKER_TOKEN_ENV]: token,
               ...brokerPlainEnv(args.stack, args.jobTimeoutSeconds),
               DOCKER_HOST: `unix://${FILTER_SOCKET_PATH}`,
+              // LiteLLM's per-agent spend, read from its /metrics with a key good for nothing else.
+              BROKER_LITELLM_URL: `http://${LITELLM_ALIAS}:${LITELLM_PORT}`,
+              BROKER_LITELLM_USAGE_KEY: usageReaderKey(gatewayKeySecret),
             }),
           ),
         ),

@@ -78,6 +78,7 @@ export class Fleet extends pulumi.ComponentResource {
         bindAddress: config.ports.bindAddress,
         hostPort: config.ports.broker,
         brokerToken: secrets.brokerToken,
+        gatewayKeySecret: secrets.gatewayKeySecret,
         jobTimeoutSeconds: config.jobTimeoutSeconds,
         dockerSocket: args.dockerSocket,
       },

@@ -19,3 +19,15 @@ export function gatewayKey(secret: string, agentId: string): string {
   const mac = createHmac("sha256", secret).update(`${GATEWAY_KEY_CONTEXT}${agentId}`).digest("hex");
   return `${GATEWAY_KEY_PREFIX}${agentId}-${mac}`;
 }
+
+/**
+ * The broker's LiteLLM identity: it may read LiteLLM's `/metrics` (spend and tokens per agent key)
+ * and nothing else, not a model route, not an admin route. Not `<type>-<n>`, so never an agent's id.
+ */
+export const USAGE_READER_ID = "usage-reader";
+/** LiteLLM routes the usage reader's key is accepted on. */
+export const USAGE_READER_ROUTE_PREFIXES = ["/metrics"];
+
+export function usageReaderKey(secret: string): string {
+  return gatewayKey(secret, USAGE_READER_ID);
+}

@@ -4,7 +4,7 @@
  */
 import { AGENT_TYPES } from "../catalogue/agentTypes";
 import type { FleetConfig } from "../config/fleetConfig";
-import { GATEWAY_KEY_CONTEXT, GATEWAY_KEY_PREFIX } from "./gatewayKey";
+import { GATEWAY_KEY_CONTEXT, GATEWAY_KEY_PREFIX, USAGE_READER_ID, USAGE_READER_ROUTE_PREFIXES } from "./gatewayKey";
 
 /**
  * The model routes (with and without LiteLLM's `/v1` prefix) and the provider pass-throughs:
@@ -31,6 +31,7 @@ export interface GatewayPolicy {
   keyPrefix: string;
   keyContext: string;
   agentRoutePrefixes: string[];
+  usageReader: { id: string; routePrefixes: string[] };
   limits: Record<string, { rpm: number; tpm: number; parallelRequests: number; budgetUsd: number | null }>;
 }
 
@@ -39,6 +40,7 @@ export function gatewayPolicy(config: FleetConfig): GatewayPolicy {
     keyPrefix: GATEWAY_KEY_PREFIX,
     keyContext: GATEWAY_KEY_CONTEXT,
     agentRoutePrefixes: AGENT_ROUTE_PREFIXES,
+    usageReader: { id: USAGE_READER_ID, routePrefixes: USAGE_READER_ROUTE_PREFIXES },
     limits: Object.fromEntries(
       AGENT_TYPES.map((t) => {
         const l = config.limits[t];

@@ -33,6 +33,10 @@ export function litellmConfigYaml(config: FleetConfig, configuredKeys: string[])
     model_list: modelList,
     litellm_settings: {
       drop_params: true,
+      // LiteLLM's own count of spend and tokens per key (labels `user` = agent id), in memory, no
+      // database needed; /metrics answers only keys the hook accepts there (the broker's usage reader).
+      callbacks: ["prometheus"],
+      require_auth_for_metrics_endpoint: true,
       ...(config.litellm.cache ? { cache: true, cache_params: { type: "local" } } : {}),
       ...(fallbacks.length > 0 ? { fallbacks } : {}),
     },

@@ -17,6 +17,7 @@ import type { Services } from "./http/services";
 import { JobRunner } from "./jobs/jobRunner";
 import { reconcileRunningJobs } from "./jobs/reconcile";
 import { Scheduler } from "./jobs/scheduler";
+import { LitellmUsage } from "./gateway/litellmUsage";
 import { createMetrics } from "./metrics/metrics";
 import type { AgentRuntime } from "./runtime/runtime";
 import { AgentStore } from "./store/agentStore";
@@ -41,8 +42,11 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   const registry = new AgentRegistry(runtime, agents, bus);
   const runner = new JobRunner({ runtime, store: jobs, registry, bus, log, logCapBytes: config.logCapBytes });
   const scheduler = new Scheduler({ store: jobs, registry, runner, bus, log, maxJobsPerAgent: config.maxJobsPerAgent, logCapBytes: config.logCapBytes });
-  const services: Services = { config, registry, scheduler, jobs, agents, bus, runtime };
-  const metrics = createMetrics({ store: jobs, registry, scheduler, bus });
+  const gatewayUsage = config.litellmUsage
+    ? new LitellmUsage({ url: config.litellmUsage.url, key: config.litellmUsage.key, intervalMs: config.litellmUsage.intervalSeconds * 1000, log })
+    : null;
+  const services: Services = { config, registry, scheduler, jobs, agents, bus, runtime, gatewayUsage };
+  const metrics = createMetrics({ store: jobs, registry, scheduler, bus, gatewayUsage: () => gatewayUsage?.all() ?? new Map() });
 
   // Finished jobs get their line from finishJob.
   bus.on("job", (job) => {
@@ -72,12 +76,14 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
     app,
     services,
     async start() {
+      gatewayUsage?.start();
       await registry.start(config.resyncSeconds);
       reconcileRunningJobs({ store: jobs, registry, runner, bus, log, logCapBytes: config.logCapBytes });
       scheduler.start();
     },
     close() {
       registry.stop();
+      gatewayUsage?.stop();
       runner.detachAll();
       db.close();
     },

@@ -18,6 +18,9 @@ const EnvSchema = z.object({
   BROKER_JOB_TIMEOUT_SECONDS: positiveInt(1800),
   BROKER_LOG_CAP_BYTES: positiveInt(1024 * 1024),
   BROKER_RESYNC_SECONDS: positiveInt(30),
+  BROKER_LITELLM_URL: z.url({ protocol: /^https?$/, error: "BROKER_LITELLM_URL must be an http(s) URL, e.g. http://litellm:4000" }).optional(),
+  BROKER_LITELLM_USAGE_KEY: z.string().min(1).optional(),
+  BROKER_LITELLM_USAGE_SECONDS: positiveInt(10),
   BROKER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DOCKER_HOST: z
     .string()
@@ -41,6 +44,8 @@ export interface BrokerConfig {
   logCapBytes: number;
   resyncSeconds: number;
   logLevel: string;
+  /** Where to read LiteLLM's per-agent spend, and the key good only for that; null: not read. */
+  litellmUsage: { url: string; key: string; intervalSeconds: number } | null;
   /** The Docker API: in the fleet, the Docker API filter's socket; unset, the local engine's. */
   docker: Endpoint | undefined;
 }
@@ -49,7 +54,10 @@ export class ConfigError extends Error {}
 
 /** Reads the broker's settings from the environment; each problem names the variable at fault. */
 export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.refine((e) => (e.BROKER_LITELLM_URL === undefined) === (e.BROKER_LITELLM_USAGE_KEY === undefined), {
+    path: ["BROKER_LITELLM_USAGE_KEY"],
+    message: "BROKER_LITELLM_URL and BROKER_LITELLM_USAGE_KEY go together: set both (to read LiteLLM's per-agent spend) or neither",
+  }).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`invalid broker configuration:\n${problems.join("\n")}`);
@@ -66,6 +74,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     logCapBytes: e.BROKER_LOG_CAP_BYTES,
     resyncSeconds: e.BROKER_RESYNC_SECONDS,
     logLevel: e.BROKER_LOG_LEVEL,
+    litellmUsage:
+      e.BROKER_LITELLM_URL && e.BROKER_LITELLM_USAGE_KEY
+        ? { url: e.BROKER_LITELLM_URL, key: e.BROKER_LITELLM_USAGE_KEY, intervalSeconds: e.BROKER_LITELLM_USAGE_SECONDS }
+        : null,
     docker: e.DOCKER_HOST,
   };
 }

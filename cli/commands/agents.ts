@@ -1,4 +1,4 @@
-/** `llpm agents`: every agent of the stack with its state, auth, jobs and usage. */
+/** `llpm agents`: every agent of the stack with its state, auth, jobs, and usage as its CLI reported it and as LiteLLM counted it. */
 import type { Agent } from "../contract";
 import type { CommandContext } from "../context";
 import { table } from "../render/table";
@@ -17,6 +17,7 @@ export function agentRows(agents: Agent[]): string[][] {
     auth(a),
     `${a.currentJobIds.length} running, ${a.queuedJobs} queued`,
     a.usage ? [`${a.usage.jobs} jobs`, usagePhrase(a.usage)].filter(Boolean).join(", ") : "",
+    a.gatewayUsage ? [`${a.gatewayUsage.requests} requests`, usagePhrase(a.gatewayUsage)].join(", ") : "",
   ]);
 }
 
@@ -26,6 +27,6 @@ export async function agentsCommand(ctx: CommandContext): Promise<number> {
     ctx.err.write("no agents in this stack (is the fleet up? npm run status)\n");
     return 0;
   }
-  ctx.out.write(table(["ID", "TYPE", "STATE", "AUTH", "JOBS", "USAGE"], agentRows(agents)));
+  ctx.out.write(table(["ID", "TYPE", "STATE", "AUTH", "JOBS", "USAGE (CLI)", "USAGE (LITELLM)"], agentRows(agents)));
   return 0;
 }

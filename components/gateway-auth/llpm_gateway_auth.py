@@ -1,11 +1,13 @@
 """LiteLLM custom auth for llpm-fleet (`general_settings.custom_auth: llpm_gateway_auth.user_api_key_auth`).
 
-Accepts two kinds of key and nothing else:
+Accepts three kinds of key and nothing else:
 - an agent key `<prefix><agentId>-<hex HMAC-SHA256(secret, context + agentId)>` (components/gatewayKey.ts):
   only on the model routes of the policy file, as a non-admin caller named after the agent, with
   its type's rpm / tpm / parallel-request limits, which LiteLLM enforces without a database;
+- the usage reader's key `<prefix><usageReader.id>-<MAC>` (the broker's): only on LiteLLM's
+  `/metrics`, where it reads the spend and tokens LiteLLM counted per agent key;
 - LiteLLM's master key: the administrator, on every route.
-Anything else is 401; an agent key on another route is 403. Keys are compared in constant time.
+Anything else is 401; an agent or usage reader key on another route is 403. Keys are compared in constant time.
 The policy file (limits, prefix, routes) is written by the Pulumi program and holds no secret;
 the HMAC secret and the master key come from the container's environment.
 """
@@ -50,8 +52,17 @@ def expected_mac(agent_id):
     return hmac.new(_secret(SECRET_ENV), (POLICY["keyContext"] + agent_id).encode(), hashlib.sha256).hexdigest()
 
 
+def is_route_in(path, prefixes):
+    return any(path == p.rstrip("/") or path.startswith(p.rstrip("/") + "/") for p in prefixes)
+
+
 def is_agent_route(path):
-    return any(path == p.rstrip("/") or path.startswith(p.rstrip("/") + "/") for p in POLICY["agentRoutePrefixes"])
+    return is_route_in(path, POLICY["agentRoutePrefixes"])
+
+
+def usage_reader_key():
+    reader = POLICY["usageReader"]["id"]
+    return POLICY["keyPrefix"] + reader + "-" + expected_mac(reader)
 
 
 def agent_auth(agent_id, agent_type, api_key):
@@ -74,6 +85,11 @@ async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:
     key = api_key or ""
     if hmac.compare_digest(key.encode(), _secret(MASTER_KEY_ENV)):
         return UserAPIKeyAuth(api_key=key, user_role=LitellmUserRoles.PROXY_ADMIN)
+    if hmac.compare_digest(key.encode(), usage_reader_key().encode()):
+        if not is_route_in(request.url.path, POLICY["usageReader"]["routePrefixes"]):
+            raise HTTPException(status_code=403, detail=f"the usage reader key may read only {POLICY['usageReader']['routePrefixes']}, not {request.url.path}")
+        reader = POLICY["usageReader"]["id"]
+        return UserAPIKeyAuth(api_key=key, key_alias=reader, user_id=reader, user_role=LitellmUserRoles.INTERNAL_USER_VIEW_ONLY)
     match = AGENT_KEY.match(key)
     if match is None or not hmac.compare_digest(match["mac"], expected_mac(match["agent"])):
         raise HTTPException(status_code=401, detail="invalid API key")

@@ -3,6 +3,9 @@
  * the real broker and fake-CLI agents in real containers. Screenshots go to test/broker/artifacts/.
  */
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { TOKEN, type RunningBroker } from "./support/brokerHarness";
@@ -17,9 +20,22 @@ const BASH_CALL = [
   { type: "user", message: { content: [{ type: "tool_result", tool_use_id: "toolu_bash_1", content: "w0fpcbmfb\nsecond line", is_error: false }] } },
 ];
 
+// LiteLLM's /metrics as the real LiteLLM stand-in answered it (one call by each of these two agents):
+// served here, since this tier runs no LiteLLM; the e2e tier reads the real one.
+const LITELLM_SCRAPE = readFileSync(path.join(__dirname, "../fixtures/litellm-metrics/two-agents.prom"), "utf8");
+
 describe("dashboard in headless Chromium: timeline, wait reason, overview", function () {
   this.timeout(90000);
-  const suite = dashboardSuite([["claude-code", 1], ["aider", 1]]);
+  let litellm: Server;
+  before(async () => {
+    litellm = createServer((_req, res) => res.writeHead(200, { "content-type": "text/plain" }).end(LITELLM_SCRAPE));
+    await new Promise<void>((resolve) => litellm.listen(0, "127.0.0.1", resolve));
+  });
+  after(() => litellm.close());
+  const suite = dashboardSuite([["claude-code", 1], ["aider", 1]], () => ({
+    BROKER_LITELLM_URL: `http://127.0.0.1:${(litellm.address() as AddressInfo).port}`,
+    BROKER_LITELLM_USAGE_KEY: "sk-llpm-usage-reader-test",
+  }));
   let b: RunningBroker;
   let browser: Browser;
   let page: Page;
@@ -107,7 +123,15 @@ describe("dashboard in headless Chromium: timeline, wait reason, overview", func
     expect(bars.every((x) => x.height > 0)).to.equal(true);
 
     const claude = page.locator('#usage tr[data-agent-id="claude-code-1"]');
-    expect(await claude.locator("td").allTextContents()).to.deep.equal(["claude-code-1", "claude-code", "1", "5,538", "46", "$0.0173"]);
+    expect(await claude.locator("td").allTextContents()).to.deep.equal([
+      "claude-code-1", "claude-code", "1", "5,538", "46", "$0.0173",
+      // LiteLLM's own count for the key, from its scrape.
+      "1", "10", "11", "$0.0002",
+    ]);
+    expect(await page.locator("#gateway-usage-state").textContent()).to.match(/^LiteLLM read at /);
+    const metrics = (await b.api.get("/metrics").expect(200)).text;
+    expect(metrics).to.contain('llpm_broker_agent_gateway_cost_usd{agent="claude-code-1",type="claude-code"} 0.000195');
+    expect(metrics).to.contain('llpm_broker_agent_gateway_requests{agent="aider-1",type="aider"} 1');
     expect(await page.locator('#usage tr[data-agent-id="aider-1"] td').nth(2).textContent()).to.equal("3");
 
     // Live: a job that ends while the page is open moves the chart.

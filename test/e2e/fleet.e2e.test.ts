@@ -121,18 +121,59 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     });
   }
 
-  it("writes a file through the CLI's tool into that agent's workspace only, owned by the agent user", async () => {
-    const file = `e2e-${stack}.txt`;
-    const content = `written-by-claude-${stack}`;
-    const job = await broker.waitForJob((await broker.submit("claude-code", `WRITE_FILE ${file} ${content}`)).id);
-    expect(job.state, job.reason ?? job.log).to.equal("completed");
-    const written = path.join(workspaceRoot, "claude-code-1", file);
-    expect(readFileSync(written, "utf8").trim()).to.equal(content);
-    expect(statSync(written).uid).to.equal(AGENT_UID);
-    for (const other of AGENT_TYPES.filter((t) => t !== "claude-code")) {
-      expect(existsSync(path.join(workspaceRoot, `${other}-1`, file)), `${other}-1's workspace`).to.equal(false);
+  for (const agentType of AGENT_TYPES) {
+    it(`writes a file through ${agentType}'s own tool: in that workspace only, owned by the agent user, in the job's timeline and diff`, async () => {
+      const file = `e2e-${agentType}-${stack}.txt`;
+      const content = `written-by-${agentType}-${stack}`;
+      const job = await broker.waitForJob((await broker.submit(agentType, `WRITE_FILE ${file} ${content}`)).id);
+      expect(job.state, job.reason ?? job.log).to.equal("completed");
+      const written = path.join(workspaceRoot, `${agentType}-1`, file);
+      expect(readFileSync(written, "utf8").trim()).to.equal(content);
+      expect(statSync(written).uid).to.equal(AGENT_UID);
+      for (const other of AGENT_TYPES.filter((t) => t !== agentType)) {
+        expect(existsSync(path.join(workspaceRoot, `${other}-1`, file)), `${other}-1's workspace`).to.equal(false);
+      }
+
+      // The CLI's own record of the write, as the broker parsed it (Aider's from its plain text).
+      const { entries } = await broker.timeline(job.id);
+      const writes = entries.filter((e) => (e.kind === "file_write" || e.kind === "file_edit") && e.path === file);
+      expect(writes, `a file_write/file_edit of ${file} in the timeline:\n${JSON.stringify(entries, null, 2)}`).to.not.be.empty;
+
+      const diff = await broker.diff(job.id);
+      const changed = diff.files.find((f) => f.path === file);
+      expect(changed, `${file} in the diff's files: ${JSON.stringify(diff.files)}`).to.include({ status: "added", binary: false });
+      expect(diff.patch).to.contain(`+++ b/${file}`).and.to.contain(`+${content}`);
+      finishedJobs.push(job);
+      phase(`${agentType}: wrote ${file}; timeline ${writes.map((w) => w.kind).join(", ")}; diff ${diff.files.length} file(s)`);
+    });
+  }
+
+  it("shows LiteLLM's own count per agent key beside what each CLI reported: in /agents, /overview and /metrics", async () => {
+    // The broker reads LiteLLM's /metrics with the usage reader's key (every 10 s, so a reading may
+    // lag the last job). Each job made at least one model call through its agent's own key, and
+    // LiteLLM sees every call a CLI makes, so it counts at least the input tokens the CLI reports
+    // (Aider reports its figures rounded to 0.1k, so only the exact reporters are held to that).
+    const countedAll = (a: Agent) =>
+      a.usage.jobs >= 2 &&
+      (a.gatewayUsage?.requests ?? 0) >= a.usage.jobs &&
+      (a.type === "aider" || (a.gatewayUsage?.inputTokens ?? 0) >= a.usage.inputTokens);
+    const agents = await broker.waitForAgents("show LiteLLM's count for all four", (list) => list.length === 4 && list.every(countedAll), 60_000);
+    for (const agent of agents) {
+      const gateway = agent.gatewayUsage!;
+      phase(`${agent.id}: CLI ${JSON.stringify(agent.usage)}; LiteLLM ${JSON.stringify(gateway)}`);
+      expect(gateway.inputTokens, `${agent.id} input tokens`).to.be.greaterThan(0);
+      expect(gateway.outputTokens, `${agent.id} output tokens`).to.be.greaterThan(0);
+      expect(gateway.costUsd, `${agent.id} spend`).to.be.greaterThan(0);
     }
-    finishedJobs.push(job);
+    const overview = await broker.overview();
+    expect(overview.gatewayUsage).to.deep.include({ state: "ok", error: null });
+    for (const agent of agents) {
+      expect(overview.usageByAgent.find((u) => u.agentId === agent.id)?.gateway, agent.id).to.have.property("requests").above(0);
+    }
+    const metrics = await broker.metrics();
+    for (const agent of agents) {
+      expect(metrics).to.match(new RegExp(`^llpm_broker_agent_gateway_cost_usd\\{agent="${agent.id}",type="${agent.type}"\\} [0-9.e-]+$`, "m"));
+    }
   });
 
   it("cancels a long job: cancelled, and its process gone from the container", async () => {

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { GATEWAY_KEY_HEADER, gatewayKey } from "../../components/gatewayKey";
+import { GATEWAY_KEY_HEADER, gatewayKey, usageReaderKey } from "../../components/gatewayKey";
+import { usageByAgent } from "../../broker/src/gateway/litellmUsage";
 import { PROJECT_ROOT, mockRandomValue, runProgram } from "../support/runProgram";
 import { coreContainer, envOf } from "../support/recordedFleet";
 import { DockerFleet, sweepStack } from "./harness/dockerFleet";
@@ -16,6 +17,7 @@ import { e2eStackConfig, writeExtraCaFile } from "./support/fleetConfig";
 import { freePort, freePortRange } from "./support/freePorts";
 import { e2eStackName } from "./support/stackName";
 import { buildStubImage, StubModelServer } from "./support/stubModelServer";
+import { waitFor } from "../support/waitFor";
 
 const AIDER_RPM = 3;
 const ADMIN_ROUTES = ["/key/generate", "/model/new", "/user/new", "/config/update", "/spend/logs", "/key/list"];
@@ -129,6 +131,41 @@ describe("e2e: LiteLLM accepts each agent's own key on model routes only, with i
     expect([401, 403], await admin.text()).to.not.include(admin.status);
     const model = await chat(masterKey, "master-key");
     expect(model.status).to.equal(200);
+  });
+
+  const metrics = (key: string | undefined) =>
+    fetch(`${gateway}/metrics`, { signal: AbortSignal.timeout(30_000), headers: key === undefined ? {} : { authorization: `Bearer ${key}` } });
+
+  it("counts requests, tokens and spend per agent key on /metrics, which only the usage reader's key may read", async () => {
+    const before = usageByAgent(await (await metrics(usageReaderKey(secret))).text()).get("aider-1");
+    const answered = await chat(gatewayKey(secret, "aider-1"), "counted");
+    expect(answered.status).to.equal(200);
+    const { usage } = (await answered.json()) as { usage: { prompt_tokens: number; completion_tokens: number } };
+    const cost = Number(answered.headers.get("x-litellm-response-cost"));
+    // LiteLLM's callbacks run after the answer is sent.
+    let after: ReturnType<typeof usageByAgent> | undefined;
+    await waitFor("LiteLLM to count aider-1's call", async () => {
+      const response = await metrics(usageReaderKey(secret));
+      expect(response.status, "the usage reader on /metrics").to.equal(200);
+      after = usageByAgent(await response.text());
+      return (after.get("aider-1")?.requests ?? 0) > (before?.requests ?? 0);
+    }, 15_000);
+    const aider = after!.get("aider-1")!;
+    expect(aider.requests - (before?.requests ?? 0)).to.equal(1);
+    expect(aider.inputTokens - (before?.inputTokens ?? 0)).to.equal(usage.prompt_tokens);
+    expect(aider.outputTokens - (before?.outputTokens ?? 0)).to.equal(usage.completion_tokens);
+    expect(cost, "x-litellm-response-cost").to.be.greaterThan(0);
+    expect(aider.costUsd - (before?.costUsd ?? 0)).to.be.closeTo(cost, 1e-9);
+    expect([...after!.keys()], "only agents are named, never the reader or the master key").to.include.members(["aider-1", "claude-code-1"]);
+    expect([...after!.keys()].every((id) => /^(aider|claude-code)-\d+$/.test(id)), JSON.stringify([...after!.keys()])).to.equal(true);
+
+    expect((await metrics(undefined)).status, "/metrics without a key").to.equal(401);
+    expect((await metrics(gatewayKey(secret, "aider-1"))).status, "/metrics with an agent key").to.not.equal(200);
+    expect((await metrics(gatewayKey("another-secret", "usage-reader"))).status, "a forged reader key").to.not.equal(200);
+    const readerOnModel = await chat(usageReaderKey(secret), "reader-on-a-model-route");
+    expect(readerOnModel.status, await readerOnModel.text()).to.equal(403);
+    const readerOnAdmin = await fetch(`${gateway}/key/list`, { signal: AbortSignal.timeout(30_000), headers: { authorization: `Bearer ${usageReaderKey(secret)}` } });
+    expect(readerOnAdmin.status).to.equal(403);
   });
 
   it(`answers 429 once an agent went beyond its type's rpm (${AIDER_RPM}), other agents unaffected`, async () => {

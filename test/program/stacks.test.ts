@@ -7,7 +7,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
-import { GATEWAY_KEY_PREFIX, gatewayKey } from "../../components/gatewayKey";
+import { GATEWAY_KEY_PREFIX, gatewayKey, usageReaderKey } from "../../components/gatewayKey";
 import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/fleetServices";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
 import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
@@ -270,6 +270,16 @@ for (const stack of STACKS) {
       });
       expect(broker.healthcheck.tests.slice(0, 3)).to.deep.equal(["CMD", "node", "-e"]);
       expect(broker.healthcheck.tests[3]).to.contain("http://127.0.0.1:3010/health");
+    });
+
+    it("gives the broker LiteLLM's address and the usage reader's key, never the master key or the key secret", () => {
+      const env = envOf(coreContainer(run, "broker"));
+      expect(env).to.include({
+        BROKER_LITELLM_URL: "http://litellm:4000",
+        BROKER_LITELLM_USAGE_KEY: usageReaderKey(mockRandomValue("gateway-key-secret")),
+      });
+      expect(Object.values(env).join("\n")).to.not.contain(run.outputs.litellmMasterKey);
+      expect(Object.values(env).join("\n")).to.not.contain(mockRandomValue("gateway-key-secret"));
     });
 
     it("runs the Docker API filter alone with the engine's socket: the broker image, no network, read-only, non-root", () => {

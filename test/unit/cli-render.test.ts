@@ -138,15 +138,17 @@ describe("llpm client: usage and agents", () => {
       stoppedReason: null,
       lastHeartbeat: null,
     } satisfies Agent;
-    expect(agentRows([{ ...agent, usage: { jobs: 3, inputTokens: 100, outputTokens: 20, costUsd: 0.5 } }])[0]).to.deep.equal([
+    const gatewayUsage = { requests: 4, inputTokens: 120, outputTokens: 25, costUsd: 0.00042 };
+    expect(agentRows([{ ...agent, usage: { jobs: 3, inputTokens: 100, outputTokens: 20, costUsd: 0.5 }, gatewayUsage }])[0]).to.deep.equal([
       "claude-code-1",
       "claude-code",
       "ready",
       "subscription (not logged in)",
       "0 running, 2 queued",
       "3 jobs, 100 in / 20 out tokens, $0.5000",
+      "4 requests, 120 in / 25 out tokens, $0.0004",
     ]);
-    expect(agentRows([agent])[0]!.at(-1)).to.equal("");
+    expect(agentRows([agent])[0]!.slice(-2)).to.deep.equal(["", ""]);
   });
 });
 

@@ -34,6 +34,13 @@ describe("LiteLLM config file", () => {
     );
   });
 
+  it("counts spend per key with LiteLLM's prometheus callback, its /metrics behind the auth hook", () => {
+    expect(parse(litellmConfigYaml(validConfig(), [])).litellm_settings).to.deep.include({
+      callbacks: ["prometheus"],
+      require_auth_for_metrics_endpoint: true,
+    });
+  });
+
   it("carries fallbacks and per-model upstream api_base from the stack config", () => {
     const config = validConfig({
       litellm: { fallbacks: { "gpt-5": ["claude-sonnet-4-5"] }, upstream: { "gpt-5": { apiBase: "http://stub:8080/v1" } } },

@@ -110,6 +110,20 @@ export const AgentUsage = z
   .object({ jobs: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() })
   .describe("Totals over the agent's finished jobs");
 
+export const GatewayUsage = z
+  .object({ requests: z.number(), inputTokens: z.number(), outputTokens: z.number(), costUsd: z.number() })
+  .nullable()
+  .describe(
+    "What LiteLLM itself counted for this agent's key since LiteLLM started (its /metrics), to set beside the CLI-reported usage; null when the broker reads no LiteLLM, cannot reach it, or the agent sent nothing since",
+  );
+export const GatewayUsageStatus = z
+  .object({
+    state: z.enum(["not_configured", "ok", "unavailable"]),
+    readAt: z.string().nullable().describe("When LiteLLM's figures were last read"),
+    error: z.string().nullable(),
+  })
+  .describe("Whether LiteLLM's per-agent figures could be read");
+
 export const Agent = z.object({
   id: z.string(),
   type: z.string(),
@@ -126,6 +140,7 @@ export const Agent = z.object({
   stoppedReason: z.string().nullable(),
   lastHeartbeat: z.string().nullable(),
   usage: AgentUsage,
+  gatewayUsage: GatewayUsage,
 });
 
 export const Job = z.object({
@@ -162,7 +177,10 @@ export const Overview = z.object({
       }),
     )
     .describe("Jobs that ended in each minute, oldest first, the current minute last"),
-  usageByAgent: z.array(AgentUsage.extend({ agentId: z.string(), agentType: z.string() })),
+  usageByAgent: z
+    .array(AgentUsage.extend({ agentId: z.string(), agentType: z.string(), gateway: GatewayUsage }))
+    .describe("Per agent with finished jobs or LiteLLM traffic: the CLIs' totals, and LiteLLM's own count beside them"),
+  gatewayUsage: GatewayUsageStatus,
 });
 export const JobWithLog = Job.extend({ log: z.string().describe("stdout and stderr interleaved, capped") });
 

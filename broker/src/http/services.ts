@@ -2,6 +2,7 @@ import type { AgentRegistry } from "../agents/agentRegistry";
 import type { AgentView } from "../agents/agentView";
 import type { BrokerConfig } from "../config";
 import type { BrokerBus } from "../events/bus";
+import type { GatewayUsageStatus, LitellmUsage } from "../gateway/litellmUsage";
 import type { Job } from "../jobs/jobTypes";
 import type { Scheduler } from "../jobs/scheduler";
 import type { AgentRuntime } from "../runtime/runtime";
@@ -19,10 +20,20 @@ export interface Services {
   bus: BrokerBus;
   /** Only for commands of the agent interface that read a workspace (llpm-job-diff). */
   runtime: AgentRuntime;
+  /** LiteLLM's own per-agent count; null when the broker was given no LiteLLM to read. */
+  gatewayUsage: LitellmUsage | null;
+}
+
+export function gatewayUsageStatus(s: Services): GatewayUsageStatus {
+  return s.gatewayUsage?.status() ?? { state: "not_configured", readAt: null, error: null };
 }
 
 export function agentBody(s: Services, view: AgentView) {
-  return { ...view, queuedJobs: s.scheduler.queuedFor(view.id, view.type), usage: s.jobs.agentUsage(view.id) };
+  return {
+    ...view,
+    queuedJobs: s.scheduler.queuedFor(view.id, view.type), usage: s.jobs.agentUsage(view.id),
+    gatewayUsage: s.gatewayUsage?.forAgent(view.id) ?? null,
+  };
 }
 
 /** Jobs as the API shows them: where the broker resumes the job's output is its own business. */

@@ -3,6 +3,7 @@ import type { RequestHandler } from "express";
 import { AGENT_STATES } from "../agents/agentView";
 import type { AgentRegistry } from "../agents/agentRegistry";
 import type { BrokerBus } from "../events/bus";
+import type { GatewayUsage } from "../gateway/litellmUsage";
 import { FINAL_STATES, JOB_STATES } from "../../../contract/jobStates";
 import type { Scheduler } from "../jobs/scheduler";
 import type { JobStore, UsageTotals } from "../store/jobStore";
@@ -12,6 +13,8 @@ export interface MetricsSources {
   registry: AgentRegistry;
   scheduler: Scheduler;
   bus: BrokerBus;
+  /** LiteLLM's own count per agent id, as last read (empty when not read). */
+  gatewayUsage: () => ReadonlyMap<string, GatewayUsage>;
 }
 
 export interface BrokerMetrics {
@@ -65,22 +68,41 @@ export function createMetrics(src: MetricsSources): BrokerMetrics {
       for (const [type, depth] of Object.entries(src.scheduler.queueDepthByType())) this.set({ type }, depth);
     },
   });
-  // Totals over finished jobs, read from the database: they survive restarts and only grow.
-  const usageCounter = (name: string, help: string, figure: (t: UsageTotals) => number) =>
-    new Counter({
+  type AgentFigures = { agent: string; type: string; value: number }[];
+  // One series per agent, read from its source at every scrape.
+  const perAgent = (Kind: typeof Counter | typeof Gauge, name: string, help: string, read: () => AgentFigures) =>
+    new Kind({
       name,
       help,
       labelNames: ["agent", "type"],
       registers: [registry],
-      collect() {
+      collect(this: Counter | Gauge) {
         this.reset();
-        for (const t of src.store.usageTotals()) this.inc({ agent: t.agentId, type: t.agentType }, figure(t));
+        for (const { agent, type, value } of read()) {
+          if (this instanceof Gauge) this.set({ agent, type }, value);
+          else this.inc({ agent, type }, value);
+        }
       },
     });
+  // Totals over finished jobs, read from the database: they survive restarts and only grow.
+  const usageCounter = (name: string, help: string, figure: (t: UsageTotals) => number) =>
+    perAgent(Counter, name, help, () => src.store.usageTotals().map((t) => ({ agent: t.agentId, type: t.agentType, value: figure(t) })));
   usageCounter("llpm_broker_agent_jobs_total", "Finished jobs per agent", (t) => t.jobs);
   usageCounter("llpm_broker_agent_input_tokens_total", "Input tokens the CLIs reported, per agent", (t) => t.inputTokens);
   usageCounter("llpm_broker_agent_output_tokens_total", "Output tokens the CLIs reported, per agent", (t) => t.outputTokens);
   usageCounter("llpm_broker_agent_cost_usd_total", "Cost in USD the CLIs reported, per agent", (t) => t.costUsd);
+
+  // LiteLLM's own count per agent key, as last read: gauges, since LiteLLM's counters start again
+  // from 0 when LiteLLM restarts.
+  const gatewayGauge = (name: string, help: string, figure: keyof GatewayUsage) =>
+    perAgent(Gauge, name, help, () => {
+      const types = new Map(src.registry.list().map((a) => [a.id, a.type]));
+      return [...src.gatewayUsage()].map(([agent, usage]) => ({ agent, type: types.get(agent) ?? "unknown", value: usage[figure] }));
+    });
+  gatewayGauge("llpm_broker_agent_gateway_requests", "Model requests LiteLLM counted for the agent's key since LiteLLM started", "requests");
+  gatewayGauge("llpm_broker_agent_gateway_input_tokens", "Input tokens LiteLLM counted for the agent's key since LiteLLM started", "inputTokens");
+  gatewayGauge("llpm_broker_agent_gateway_output_tokens", "Output tokens LiteLLM counted for the agent's key since LiteLLM started", "outputTokens");
+  gatewayGauge("llpm_broker_agent_gateway_cost_usd", "Spend in USD LiteLLM counted for the agent's key since LiteLLM started", "costUsd");
 
   const duration = new Histogram({
     name: "llpm_broker_job_duration_seconds",

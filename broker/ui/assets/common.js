@@ -163,9 +163,18 @@ const llpm = (() => {
   const usageText = (u) => (u ? `${number(u.inputTokens)} in · ${number(u.outputTokens)} out · ${usd(u.costUsd)}` : null);
   /** An agent's totals over its finished jobs. */
   const agentUsageText = (u) => (u ? `${number(u.jobs)} jobs · ${usageText(u)}` : null);
+  /** What LiteLLM counted for an agent's key; null when not read or nothing sent. */
+  const gatewayUsageText = (u) => (u ? `${number(u.requests)} requests · ${usageText(u)}` : null);
+  /** Why LiteLLM's column may be empty. */
+  const gatewayStateText = (g) =>
+    !g || g.state === "not_configured"
+      ? "This broker reads no LiteLLM."
+      : g.state === "ok"
+        ? `LiteLLM read at ${time(g.readAt)}.`
+        : `LiteLLM cannot be read${g.readAt ? ` (figures from ${time(g.readAt)})` : ""}: ${g.error}`;
 
   /** Page entry points by name, filled in by each page script; app.js runs the one for this path. */
   const pages = {};
 
-  return { el, badge, details, api, stream, start, showError, pathId, time, FINAL, number, usd, usageText, agentUsageText, pages };
+  return { el, badge, details, api, stream, start, showError, pathId, time, FINAL, number, usd, usageText, agentUsageText, gatewayUsageText, gatewayStateText, pages };
 })();

@@ -75,10 +75,15 @@ llpm.pages.overview = async () => {
               el("td", { class: "count", text: llpm.number(u.inputTokens) }),
               el("td", { class: "count", text: llpm.number(u.outputTokens) }),
               el("td", { class: "count", text: llpm.usd(u.costUsd) }),
+              el("td", { class: "count gateway", text: llpm.number(u.gateway && u.gateway.requests) }),
+              el("td", { class: "count gateway", text: llpm.number(u.gateway && u.gateway.inputTokens) }),
+              el("td", { class: "count gateway", text: llpm.number(u.gateway && u.gateway.outputTokens) }),
+              el("td", { class: "count gateway", text: llpm.usd(u.gateway && u.gateway.costUsd) }),
             ),
           )
-        : [el("tr", {}, el("td", { class: "hint", colspan: "6", text: "No finished jobs yet." }))]),
+        : [el("tr", {}, el("td", { class: "hint", colspan: "10", text: "No finished jobs yet." }))]),
     );
+    document.getElementById("gateway-usage-state").textContent = llpm.gatewayStateText(o.gatewayUsage);
   }
 
   let pending = null;

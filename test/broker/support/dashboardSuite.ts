@@ -18,7 +18,7 @@ export interface DashboardSuite {
 }
 
 /** Registers the suite's hooks; the returned object is filled in once its `before` has run. */
-export function dashboardSuite(agents: Parameters<TestFleet["startAgent"]>[]): DashboardSuite {
+export function dashboardSuite(agents: Parameters<TestFleet["startAgent"]>[], brokerEnv: () => Record<string, string> = () => ({})): DashboardSuite {
   const fleet = new TestFleet();
   const db = tempDbPath();
   const suite = { fleet } as DashboardSuite;
@@ -26,7 +26,7 @@ export function dashboardSuite(agents: Parameters<TestFleet["startAgent"]>[]): D
     this.timeout(600000);
     await fleet.prepare();
     await Promise.all(agents.map((agent) => fleet.startAgent(...agent)));
-    suite.broker = await startBroker(fleet.stack, db.path);
+    suite.broker = await startBroker(fleet.stack, db.path, brokerEnv());
     await waitFor("agents ready", async () => {
       const listed = (await suite.broker.api.get("/agents")).body as { state: string }[];
       return listed.length === agents.length && listed.every((a) => a.state === "ready");

@@ -1,7 +1,10 @@
 // The broker's HTTP API as the e2e scenario uses it: typed after broker/src/http/schemas.ts,
 // every call with the broker token and a deadline of its own.
+import type { JobDiff } from "../../../broker/src/diff/jobDiff";
 import { type Job as StoredJob } from "../../../broker/src/jobs/jobTypes";
 import { FINAL_STATES, type JobState } from "../../../contract/jobStates";
+import type { GatewayUsage } from "../../../broker/src/gateway/litellmUsage";
+import type { TimelineEntry } from "../../../broker/src/parsers/timeline";
 
 export type AgentState = "starting" | "ready" | "busy" | "unhealthy" | "stopped";
 export type { JobState };
@@ -14,6 +17,8 @@ export interface Agent {
   state: AgentState;
   currentJobIds: string[];
   workspacePath: string | null;
+  usage: { jobs: number; inputTokens: number; outputTokens: number; costUsd: number };
+  gatewayUsage: GatewayUsage | null;
 }
 
 /** The fields of a job the scenario reads; `log` comes with `GET /jobs/:id`. */
@@ -33,6 +38,24 @@ export class BrokerClient {
 
   job(id: string): Promise<Job> {
     return this.call("GET", `/jobs/${id}`);
+  }
+
+  timeline(id: string): Promise<{ jobId: string; state: JobState; entries: TimelineEntry[] }> {
+    return this.call("GET", `/jobs/${id}/timeline`);
+  }
+
+  overview(): Promise<{ usageByAgent: { agentId: string; gateway: GatewayUsage | null }[]; gatewayUsage: { state: string; error: string | null } }> {
+    return this.call("GET", "/overview");
+  }
+
+  async metrics(): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/metrics`, { signal: AbortSignal.timeout(30_000), headers: { authorization: `Bearer ${this.token}` } });
+    if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+    return response.text();
+  }
+
+  diff(id: string): Promise<JobDiff> {
+    return this.call("GET", `/jobs/${id}/diff`);
   }
 
   submit(agentType: string, prompt: string, timeoutSeconds = 180): Promise<Job> {

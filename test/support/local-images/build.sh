@@ -4,13 +4,19 @@
 #   llpm-local/node:20-bookworm    that base plus this host's Node 20, stands in for node:20-bookworm-slim
 #   llpm-local/postgres:15-bookworm  Debian's PostgreSQL 15, behaves like the official postgres image
 #   llpm-local/litellm:1.108.14    LiteLLM from PyPI, behaves like the official image (no database)
-# Existing images are kept; pass --force to rebuild. Needs root (debootstrap) and a Docker daemon.
+# Existing images are kept (a folder image is rebuilt when its folder changed); pass --force to
+# rebuild all. Needs root (debootstrap) and a Docker daemon.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 force="${1:-}"
 host_ca=/etc/ssl/certs/ca-certificates.crt
 
 have() { [[ "$force" != "--force" ]] && docker image inspect "$1" >/dev/null 2>&1; }
+# The content hash of a folder of this directory, kept as a label on the image built from it.
+folder_hash() { (cd "$here/$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16); }
+have_folder() {
+  have "$1" && [[ "$(docker image inspect -f '{{index .Config.Labels "llpm.local-image.hash"}}' "$1")" == "$(folder_hash "$2")" ]]
+}
 # timed TAG COMMAND...: runs the build and says how long TAG took.
 timed() { local tag="$1" t0=$SECONDS; shift; "$@"; echo "built $tag in $((SECONDS - t0)) s"; }
 
@@ -21,7 +27,7 @@ build_folder() {
   ctx="$(mktemp -d /tmp/llpm-image-ctx.XXXXXX)"
   cp -a "$here/$folder/." "$ctx/"
   cp "$host_ca" "$ctx/host-ca.crt"
-  docker build -q -t "$tag" "$ctx" >/dev/null || { rm -rf "$ctx"; return 1; }
+  docker build -q --label "llpm.local-image.hash=$(folder_hash "$folder")" -t "$tag" "$ctx" >/dev/null || { rm -rf "$ctx"; return 1; }
   rm -rf "$ctx"
 }
 
@@ -49,5 +55,5 @@ build_node20() {
 
 have llpm-local/debian:bookworm || timed llpm-local/debian:bookworm build_debian
 have llpm-local/node:20-bookworm || timed llpm-local/node:20-bookworm build_node20
-have llpm-local/postgres:15-bookworm || timed llpm-local/postgres:15-bookworm build_folder llpm-local/postgres:15-bookworm postgres
-have llpm-local/litellm:1.108.14 || timed llpm-local/litellm:1.108.14 build_folder llpm-local/litellm:1.108.14 litellm
+have_folder llpm-local/postgres:15-bookworm postgres || timed llpm-local/postgres:15-bookworm build_folder llpm-local/postgres:15-bookworm postgres
+have_folder llpm-local/litellm:1.108.14 litellm || timed llpm-local/litellm:1.108.14 build_folder llpm-local/litellm:1.108.14 litellm
