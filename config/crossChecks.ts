@@ -1,6 +1,7 @@
 /** Rules that span several keys, checked once every default is filled in. */
 import { AGENT_CATALOGUE, AGENT_TYPES, typesWithSubscription } from "../catalogue/agentTypes";
 import { PROCESS_LIMIT_MARGIN } from "./defaults";
+import { MODEL_PROVIDER_DOMAINS, reachesDomain } from "./egressAllowlist";
 import type { FleetConfig } from "./fleetConfig";
 import type { ConfigProblem } from "./problems";
 
@@ -106,6 +107,27 @@ function processLimitProblems(config: FleetConfig): ConfigProblem[] {
   ];
 }
 
+function egressProblems(config: FleetConfig): ConfigProblem[] {
+  return config.egress.allow.flatMap((entry, i) => {
+    const provider = MODEL_PROVIDER_DOMAINS.find((d) => reachesDomain(entry, d));
+    return provider === undefined
+      ? []
+      : [
+          {
+            key: `egress.allow.${i}`,
+            value: entry,
+            allowed: `a host outside the model providers' domains (${provider} is one): agents reach models only through LiteLLM`,
+          },
+        ];
+  });
+}
+
 export function fleetConfigProblems(config: FleetConfig): ConfigProblem[] {
-  return [...portProblems(config), ...authModeProblems(config), ...modelProblems(config), ...processLimitProblems(config)];
+  return [
+    ...portProblems(config),
+    ...authModeProblems(config),
+    ...modelProblems(config),
+    ...processLimitProblems(config),
+    ...egressProblems(config),
+  ];
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { AGENT_TYPES, AUTH_MODES, type AgentType } from "../catalogue/agentTypes";
+import { EGRESS_HOST_PATTERN, EGRESS_MODES } from "./egressAllowlist";
 import { FORBIDDEN_LITELLM_VERSIONS, KNOWN_TOOLCHAINS, MAX_INSTANCES_PER_TYPE } from "./defaults";
 import type { ConfigProblem } from "./problems";
 
@@ -88,6 +89,8 @@ const modelEntry = strict({
   }),
 });
 
+const EGRESS_HOST = "lower-case host name (registry.npmjs.org), or a domain with its subdomains (.example.com)";
+
 export const stackConfigSchema = strict({
   agents: perAgentType(wholeNumber(0, MAX_INSTANCES_PER_TYPE)),
   authMode: oneOf(AUTH_MODES).optional(),
@@ -138,6 +141,12 @@ export const stackConfigSchema = strict({
       budgetUsd: decimal(0.01, 1000000).optional(),
     }),
   ),
+  egress: strict({
+    mode: oneOf(EGRESS_MODES).optional(),
+    allow: z
+      .array(text(EGRESS_HOST).regex(EGRESS_HOST_PATTERN, { error: EGRESS_HOST }), { error: `a list of ${EGRESS_HOST}s` })
+      .optional(),
+  }).optional(),
   jobTimeoutSeconds: wholeNumber(10, 86400).optional(),
   processLimit: wholeNumber(256, 4194304).optional(),
 });
