@@ -19,7 +19,8 @@ export interface AgentPoolArgs {
   config: FleetConfig;
   type: AgentType;
   image: pulumi.Output<string>;
-  networkName: pulumi.Input<string>;
+  /** Internal (no route out): agents reach LiteLLM, the broker and the egress proxy only. */
+  agentsNetwork: pulumi.Input<string>;
   /** Each agent's own gateway key is derived from it (never LiteLLM's master key). */
   gatewayKeySecret: pulumi.Output<string>;
   brokerToken: pulumi.Output<string>;
@@ -76,7 +77,7 @@ export class AgentPool extends pulumi.ComponentResource {
         labels: dockerLabels(agentLabels(config.stack, agent.type, agent.index, config.authMode)),
         user: `${uid}:${gid}`,
         envs: pulumi.secret(envs),
-        networksAdvanced: [{ name: args.networkName }],
+        networksAdvanced: [{ name: args.agentsNetwork }],
         mounts: [{ type: "bind", source: agent.workspacePath, target: "/workspace" }, ...hostFileMounts(config, args.homeDir)],
         ports:
           agent.oauthPort !== undefined && callbackPort !== undefined

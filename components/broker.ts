@@ -15,7 +15,10 @@ export interface BrokerArgs {
   contextDir: string;
   nodeImage: string;
   extraCaCertificates: string;
-  networkName: pulumi.Input<string>;
+  /** Agents reach the broker here (signal-authenticated). */
+  agentsNetwork: pulumi.Input<string>;
+  /** Not internal: a published port reaches only a container on such a network. */
+  egressNetwork: pulumi.Input<string>;
   bindAddress: string;
   hostPort: number;
   brokerToken: pulumi.Output<string>;
@@ -70,7 +73,7 @@ export class Broker extends pulumi.ComponentResource {
             }),
           ),
         ),
-        networksAdvanced: [{ name: args.networkName, aliases: [BROKER_ALIAS] }],
+        networksAdvanced: [{ name: args.egressNetwork }, { name: args.agentsNetwork, aliases: [BROKER_ALIAS] }],
         ports: [publishedPort(args.bindAddress, args.hostPort, BROKER_PORT)],
         mounts: [
           { type: "volume", source: data.name, target: "/data" },

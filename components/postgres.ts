@@ -12,7 +12,8 @@ const USER = "litellm";
 export interface PostgresArgs {
   stack: string;
   image: string;
-  networkName: pulumi.Input<string>;
+  /** Internal, shared with LiteLLM only. */
+  backendNetwork: pulumi.Input<string>;
   password: pulumi.Output<string>;
 }
 
@@ -38,7 +39,7 @@ export class Postgres extends pulumi.ComponentResource {
         envs: pulumi.secret(
           args.password.apply((password) => envList({ POSTGRES_USER: USER, POSTGRES_PASSWORD: password, POSTGRES_DB: DATABASE })),
         ),
-        networksAdvanced: [{ name: args.networkName, aliases: [POSTGRES_ALIAS] }],
+        networksAdvanced: [{ name: args.backendNetwork, aliases: [POSTGRES_ALIAS] }],
         mounts: [{ type: "volume", source: data.name, target: "/var/lib/postgresql/data" }],
         ...memoryWithoutSwap(1024),
         // The image's entrypoint prepares the data folder as root, then drops to the postgres user.
