@@ -33,6 +33,11 @@ export interface AgentTypeEntry {
   /** Present only for CLIs that can log in with the user's own subscription. */
   subscription?: {
     env(ctx: AgentEnvContext): Record<string, string>;
+    /**
+     * The variable through which the CLI sends extra headers: the agent's gateway key goes there,
+     * since its own credential takes `Authorization`. Without it the CLI does not talk to LiteLLM.
+     */
+    extraHeadersVariable?: string;
   };
 }
 
@@ -57,6 +62,7 @@ export const AGENT_CATALOGUE: Record<AgentType, AgentTypeEntry> = {
     subscription: {
       // LiteLLM's Anthropic pass-through: the CLI's own OAuth token goes upstream untouched.
       env: ({ gatewayUrl }) => ({ ANTHROPIC_BASE_URL: `${gatewayUrl}/anthropic`, ...CLAUDE_QUIET }),
+      extraHeadersVariable: "ANTHROPIC_CUSTOM_HEADERS",
     },
   },
   "openai-codex": {

@@ -4,6 +4,7 @@ import type { AgentInstance } from "../catalogue/instances";
 import type { FleetConfig } from "../config/fleetConfig";
 import { BROKER_ALIAS, BROKER_PORT } from "./broker";
 import { EGRESS_PROXY_URL } from "./egressProxy";
+import { GATEWAY_KEY_HEADER } from "./gatewayKey";
 import { LITELLM_ALIAS, LITELLM_PORT } from "./litellm";
 
 export const GATEWAY_URL = `http://${LITELLM_ALIAS}:${LITELLM_PORT}`;
@@ -31,7 +32,7 @@ export function proxyEnv(config: FleetConfig): Record<string, string> {
 }
 
 export interface AgentSecretValues {
-  /** This agent's own LiteLLM key (components/gatewayKey.ts), used in api_key mode. */
+  /** This agent's own LiteLLM key (components/gatewayKey.ts); in subscription mode only in a CLI's extra headers. */
   gatewayKey: string;
   /** The agent's own broker token (broker/src/auth/agentToken.ts). */
   agentToken: string;
@@ -56,7 +57,9 @@ export function agentEnv(config: FleetConfig, agent: AgentInstance, secrets: Age
   };
   if (config.authMode === "subscription") {
     if (!entry.subscription) throw new Error(`${agent.type} has no subscription mode (config validation should have refused it)`);
-    return { ...common, ...entry.subscription.env(ctx) };
+    const { extraHeadersVariable } = entry.subscription;
+    const keyHeader = extraHeadersVariable ? { [extraHeadersVariable]: `${GATEWAY_KEY_HEADER}: Bearer ${secrets.gatewayKey}` } : {};
+    return { ...common, ...entry.subscription.env(ctx), ...keyHeader };
   }
   return { ...common, ...entry.apiKey.env(ctx), [entry.apiKey.keyVariable]: secrets.gatewayKey };
 }

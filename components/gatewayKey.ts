@@ -8,6 +8,12 @@ import { createHmac } from "node:crypto";
  */
 export const GATEWAY_KEY_PREFIX = "sk-llpm-";
 export const GATEWAY_KEY_CONTEXT = "gateway:";
+/**
+ * Where a CLI that sends its own provider credential (a subscription's OAuth token in
+ * `Authorization`) puts its gateway key instead; LiteLLM reads the key from it first
+ * (`general_settings.litellm_key_header_name`).
+ */
+export const GATEWAY_KEY_HEADER = "x-litellm-api-key";
 
 export function gatewayKey(secret: string, agentId: string): string {
   const mac = createHmac("sha256", secret).update(`${GATEWAY_KEY_CONTEXT}${agentId}`).digest("hex");

@@ -5,6 +5,7 @@
 import { stringify } from "yaml";
 import type { FleetConfig } from "../config/fleetConfig";
 import { PROVIDER_KEYS } from "../config/secretKeys";
+import { GATEWAY_KEY_HEADER } from "./gatewayKey";
 
 /** The auth hook's module (components/gateway-auth/<name>.py), uploaded beside the config. */
 export const GATEWAY_AUTH_MODULE = "llpm_gateway_auth";
@@ -39,6 +40,7 @@ export function litellmConfigYaml(config: FleetConfig, configuredKeys: string[])
       master_key: "os.environ/LITELLM_MASTER_KEY",
       // Every key goes through the hook: agent keys (model routes only, with their limits) and the master key.
       custom_auth: `${GATEWAY_AUTH_MODULE}.user_api_key_auth`,
+      litellm_key_header_name: GATEWAY_KEY_HEADER,
       database_url: "os.environ/DATABASE_URL",
       store_model_in_db: true,
     },

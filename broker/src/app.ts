@@ -7,8 +7,10 @@ import { Api } from "./http/api";
 import { errorHandler, notFound } from "./http/errors";
 import { agentRoutes } from "./http/routes/agents";
 import { compatRoutes } from "./http/routes/compat";
+import { diffRoutes } from "./http/routes/diff";
 import { eventRoutes } from "./http/routes/events";
 import { jobRoutes } from "./http/routes/jobs";
+import { overviewRoutes } from "./http/routes/overview";
 import { docsRouter, systemRoutes } from "./http/routes/system";
 import { uiRouter } from "./http/routes/ui";
 import type { Services } from "./http/services";
@@ -39,7 +41,7 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
   const registry = new AgentRegistry(runtime, agents, bus);
   const runner = new JobRunner({ runtime, store: jobs, registry, bus, log, logCapBytes: config.logCapBytes });
   const scheduler = new Scheduler({ store: jobs, registry, runner, bus, log, maxJobsPerAgent: config.maxJobsPerAgent, logCapBytes: config.logCapBytes });
-  const services: Services = { config, registry, scheduler, jobs, agents, bus };
+  const services: Services = { config, registry, scheduler, jobs, agents, bus, runtime };
   const metrics = createMetrics({ store: jobs, registry, scheduler, bus });
 
   // Finished jobs get their line from finishJob.
@@ -47,21 +49,22 @@ export function createBroker(config: BrokerConfig, runtime: AgentRuntime, log: L
     if (job.state === "running") log.info({ jobId: job.id, agentId: job.agentId, state: job.state }, "job started");
   });
 
-  const api = new Api(config.token);
+  const api = new Api(config.token, () => registry.list().map((a) => a.id));
   systemRoutes(api, services, metrics);
   agentRoutes(api, services);
   compatRoutes(api, services);
   jobRoutes(api, services);
+  diffRoutes(api, services);
   eventRoutes(api, services);
+  overviewRoutes(api, services);
 
   const app = express();
   app.disable("x-powered-by");
   app.use(metrics.httpMiddleware);
-  // Above the 1 MiB prompt limit so an oversized prompt gets the schema's precise message.
-  app.use(express.json({ limit: "4mb" }));
   app.use(docsRouter(api));
   app.use("/ui", uiRouter());
   app.use(api.router);
+  app.use(api.methodNotAllowed);
   app.use(notFound);
   app.use(errorHandler(log));
 

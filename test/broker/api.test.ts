@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import supertest from "supertest";
 import { agentToken } from "../../broker/src/auth/agentToken";
+import { REALM } from "../../broker/src/auth/tokenGate";
+import { BrokerStreamEvents, JobStreamEvents } from "../../broker/src/http/schemas";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { getJob, submit, waitForState } from "./support/jobs";
 import { readSse } from "./support/sse";
@@ -81,22 +83,63 @@ describe("broker HTTP API against a real Docker engine", function () {
       const docs = await open.get("/docs/").expect(200);
       expect(docs.text).to.contain("swagger-ui");
     });
+
+    it("declares, per operation, the statuses its inputs and the token gate can give, and links that resolve", async () => {
+      type Op = { security: unknown[]; parameters?: unknown[]; requestBody?: unknown; responses: Record<string, { links?: Record<string, { operationRef: string }> }> };
+      const doc = (await open.get("/openapi.json").expect(200)).body as { paths: Record<string, Record<string, Op>> };
+      const resolve = (ref: string) => {
+        const [, , path, method] = ref.split("/");
+        return doc.paths[path.replace(/~1/g, "/").replace(/~0/g, "~")]?.[method];
+      };
+      let links = 0;
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const [method, op] of Object.entries(ops)) {
+          const statuses = Object.keys(op.responses);
+          const at = `${method} ${path}`;
+          if (op.parameters || op.requestBody) expect(statuses, at).to.include("400");
+          if (op.security.length) expect(statuses, at).to.include.members(["401", "403"]);
+          if (op.requestBody) expect(statuses, at).to.include.members(["413", "415"]);
+          for (const r of Object.values(op.responses)) {
+            for (const [name, link] of Object.entries(r.links ?? {})) {
+              expect(resolve(link.operationRef), `${at} link ${name}`).to.be.an("object");
+              links++;
+            }
+          }
+        }
+      }
+      expect(links).to.be.greaterThan(5);
+      const created = doc.paths["/agents/{id}/jobs"].post.responses["202"].links!;
+      expect(Object.keys(created)).to.include.members(["GetJob", "CancelJob", "GetAgentJob"]);
+      const events = (doc.paths["/events"].get.responses["200"] as { content: Record<string, { schema: { oneOf: { properties: { event: { const: string } } }[] } }> })
+        .content["text/event-stream"].schema.oneOf.map((e) => e.properties.event.const);
+      expect(events).to.have.members(Object.keys(BrokerStreamEvents));
+    });
   });
 
   describe("token gate", () => {
-    it("refuses API calls without the broker token, in constant JSON error shape", async () => {
+    it("answers a missing or unknown token with 401 and an RFC 6750 challenge, in constant JSON error shape", async () => {
       const none = await open.get("/agents").expect(401);
       expect(none.body.error.code).to.equal("unauthorized");
       expect(none.body.error.message).to.contain("Authorization: Bearer");
-      await open.get("/agents").set("Authorization", "Bearer wrong-token").expect(403);
-      await open.get("/agents").set("Authorization", `Basic ${TOKEN}`).expect(401);
+      // No credentials: a challenge without an error code (RFC 6750 section 3.1).
+      expect(none.headers["www-authenticate"]).to.equal(`Bearer realm="${REALM}"`);
+      const wrong = await open.get("/agents").set("Authorization", "Bearer wrong-token").expect(401);
+      expect(wrong.body.error.code).to.equal("invalid_token");
+      expect(wrong.headers["www-authenticate"]).to.match(new RegExp(`^Bearer realm="${REALM}", error="invalid_token", error_description="[^"]+"$`));
+      const basic = await open.get("/agents").set("Authorization", `Basic ${TOKEN}`).expect(401);
+      expect(basic.headers["www-authenticate"]).to.equal(`Bearer realm="${REALM}"`);
+      // An agent token for an id the broker does not know is as good as a made-up one.
+      await open.get("/agents").set("Authorization", `Bearer ${agentToken(TOKEN, "aider-77")}`).expect(401);
       await open.get("/metrics").expect(401);
       await open.get("/jobs/00000000-0000-4000-8000-000000000000/events").expect(401);
     });
 
-    it("accepts an agent's own token only on that agent's auth and register routes", async () => {
+    it("accepts an agent's own token only on that agent's auth and register routes, 403 elsewhere", async () => {
       const own = `Bearer ${agentToken(TOKEN, "openai-codex-1")}`;
-      await open.get("/agents").set("Authorization", own).expect(403);
+      const list = await open.get("/agents").set("Authorization", own).expect(403);
+      expect(list.body.error.code).to.equal("forbidden");
+      expect(list.body.error.message).to.contain("openai-codex-1");
+      expect(list.headers["www-authenticate"]).to.match(/^Bearer realm="[^"]+", error="insufficient_scope"/);
       await open.post("/agents/openai-codex-1/jobs").set("Authorization", own).send({ prompt: "x" }).expect(403);
       await open.patch("/agents/aider-1/auth").set("Authorization", own).send({ authenticated: true }).expect(403);
       const res = await open.patch("/agents/openai-codex-1/auth").set("Authorization", own).send({ authenticated: false }).expect(200);
@@ -178,6 +221,19 @@ describe("broker HTTP API against a real Docker engine", function () {
       expect(badLimit.body.error.message).to.match(/^query\.limit/);
       const route = await b.api.get("/nope").expect(404);
       expect(route.body.error.code).to.equal("not_found");
+    });
+
+    it("answers a method a known path does not serve with 405 and Allow, an unknown path with 404", async () => {
+      const del = await b.api.delete("/agents").expect(405);
+      expect(del.headers.allow).to.equal("GET, HEAD");
+      expect(del.body.error).to.deep.include({ code: "method_not_allowed" });
+      expect(del.body.error.message).to.contain("DELETE").and.contain("GET, HEAD");
+      const put = await b.api.put("/jobs/00000000-0000-4000-8000-000000000000").expect(405);
+      expect(put.headers.allow).to.equal("GET, HEAD");
+      expect((await b.api.get("/jobs").expect(405)).headers.allow).to.equal("POST");
+      // No token needed to learn what the open OpenAPI document already says.
+      expect((await open.patch("/api/register/aider-1").expect(405)).headers.allow).to.equal("DELETE");
+      await b.api.delete("/agents/aider-1/nope").expect(404);
     });
   });
 
@@ -309,6 +365,7 @@ describe("broker HTTP API against a real Docker engine", function () {
       const job = await submit(b.api, "claude-code-2", "#say one\n#sleep 1\n#say two");
       const { status, events } = await readSse(`${b.url}/jobs/${job.id}/events`, auth);
       expect(status).to.equal(200);
+      for (const e of events) JobStreamEvents[e.event as keyof typeof JobStreamEvents].parse(e.data);
       const log = events.filter((e) => e.event === "log").map((e) => (e.data as { data: string }).data).join("");
       expect(log).to.contain("one\n").and.contain("two\n");
       expect(events.at(-1)).to.deep.include({ event: "state", data: { state: "completed" } });
@@ -335,6 +392,7 @@ describe("broker HTTP API against a real Docker engine", function () {
       await new Promise((r) => setTimeout(r, 200));
       await submit(b.api, "claude-code-2", "notify me");
       const { events } = await pending;
+      for (const e of events) BrokerStreamEvents[e.event as keyof typeof BrokerStreamEvents].parse(e.data);
       expect(events[0].event).to.equal("snapshot");
       expect((events[0].data as { agents: unknown[] }).agents).to.have.length.greaterThan(3);
       expect(events.some((e) => e.event === "agent" && (e.data as { state: string }).state === "busy")).to.equal(true);
@@ -344,7 +402,11 @@ describe("broker HTTP API against a real Docker engine", function () {
   describe("compatibility routes", () => {
     it("registers, heartbeats and removes an agent outside Docker with its own token", async () => {
       const own = { Authorization: `Bearer ${agentToken(TOKEN, "aider-9")}` };
-      await open.post("/api/register").set(own).send({ id: "aider-8", type: "aider" }).expect(403);
+      // Before it registers, the broker cannot tell aider-9's token from a made-up one...
+      await open.post("/api/register").set(own).send({ id: "aider-8", type: "aider" }).expect(401);
+      // ...but a known agent's token naming another agent is a valid token out of its scope.
+      const known = { Authorization: `Bearer ${agentToken(TOKEN, "aider-1")}` };
+      await open.post("/api/register").set(known).send({ id: "aider-8", type: "aider" }).expect(403);
       const reg = await open.post("/api/register").set(own).send({ id: "aider-9", type: "aider", url: "http://127.0.0.1:9" }).expect(201);
       expect(reg.body).to.include({ id: "aider-9", source: "external", state: "ready", authenticated: true });
       await open.post("/api/heartbeat/aider-9").set(own).expect(200);

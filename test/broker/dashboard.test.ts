@@ -1,40 +1,16 @@
 import { expect } from "chai";
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
-import { launchChromium } from "../support/chromium";
-import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
-import { waitFor } from "../support/waitFor";
-import { TestFleet } from "./support/testFleet";
-
-const ARTIFACTS = path.join(__dirname, "artifacts");
+import { TOKEN, type RunningBroker } from "./support/brokerHarness";
+import { ARTIFACTS, dashboardSuite } from "./support/dashboardSuite";
 
 describe("dashboard in headless Chromium", function () {
   this.timeout(90000);
-  const fleet = new TestFleet();
-  const db = tempDbPath();
+  const suite = dashboardSuite([["claude-code", 1], ["aider", 1]]);
   let b: RunningBroker;
   let browser: Browser;
 
-  before(async function () {
-    this.timeout(180000);
-    await fleet.prepare();
-    await Promise.all([fleet.startAgent("claude-code", 1), fleet.startAgent("aider", 1)]);
-    b = await startBroker(fleet.stack, db.path);
-    await waitFor("agents ready", async () => {
-      const agents = (await b.api.get("/agents")).body as { state: string }[];
-      return agents.length === 2 && agents.every((a) => a.state === "ready");
-    });
-    browser = await launchChromium();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await b?.stop();
-    await fleet.cleanup();
-    db.remove();
-  });
+  before(() => ({ broker: b, browser } = suite));
 
   it("asks for the token once, shows agents, runs a prompt and streams its log, escaping untrusted text", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -58,7 +34,7 @@ describe("dashboard in headless Chromium", function () {
 
     await page.locator('article[data-agent-id="claude-code-1"] h2 a').click();
     await page.waitForURL(/\/ui\/agents\/claude-code-1$/);
-    await page.locator("#details").getByText(fleet.containerName("claude-code-1"), { exact: true }).waitFor();
+    await page.locator("#details").getByText(suite.fleet.containerName("claude-code-1"), { exact: true }).waitFor();
     const hostile = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>`;
     await page.locator("#prompt").fill(`#say hello from the browser\n#sleep 1\n#say ${hostile}\n${hostile}`);
     await page.locator("#prompt-form button").click();

@@ -45,7 +45,7 @@ describe("broker image: built from its Dockerfile, run as the program runs it", 
     const port = info.NetworkSettings.Ports["3010/tcp"]![0].HostPort;
     const api = supertest.agent(`http://127.0.0.1:${port}`).set("Authorization", `Bearer ${TOKEN}`);
     await waitFor("the containerised broker to answer", async () => (await api.get("/health")).status === 200);
-    await api.get("/agents").set("Authorization", "Bearer nope").expect(403);
+    await api.get("/agents").set("Authorization", "Bearer nope").expect(401);
     await waitFor("aider-1 ready", async () => (await api.get("/agents/aider-1")).body.state === "ready");
     const job = await submit(api, "aider-1", "from the broker image");
     expect((await waitForState(api, job.id, "completed")).result).to.equal("echo: from the broker image");

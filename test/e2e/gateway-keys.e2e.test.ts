@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { gatewayKey } from "../../components/gatewayKey";
+import { GATEWAY_KEY_HEADER, gatewayKey } from "../../components/gatewayKey";
 import { PROJECT_ROOT, mockRandomValue, runProgram } from "../support/runProgram";
 import { coreContainer, envOf } from "../support/recordedFleet";
 import { DockerFleet, sweepStack } from "./harness/dockerFleet";
@@ -80,6 +80,22 @@ describe("e2e: LiteLLM accepts each agent's own key on model routes only, with i
     const text = await claude.text();
     expect(claude.status, text).to.equal(200);
     expect(text).to.contain("STUB-ANSWER: claude-key");
+  });
+
+  it("takes the key from x-litellm-api-key when the CLI's own credential holds Authorization (subscription mode)", async () => {
+    const response = await fetch(`${gateway}/v1/chat/completions`, {
+      method: "POST",
+      signal: AbortSignal.timeout(30_000),
+      headers: {
+        "content-type": "application/json",
+        authorization: "Bearer sk-ant-oat01-a-subscription-token",
+        [GATEWAY_KEY_HEADER]: `Bearer ${gatewayKey(secret, "claude-code-1")}`,
+      },
+      body: JSON.stringify({ model: "gpt-5", messages: [{ role: "user", content: "SAY header-key" }] }),
+    });
+    const text = await response.text();
+    expect(response.status, text).to.equal(200);
+    expect(text).to.contain("STUB-ANSWER: header-key");
   });
 
   it("answers 401 to a made-up key, a forged MAC and another secret's key", async () => {

@@ -43,6 +43,9 @@ describe("llpm-run-job: jobs under a detached supervisor, re-attachable", functi
       "--security-opt", "no-new-privileges", "--network", "none", "--memory", "512m", "--pids-limit", "128",
       "-e", "LLPM_AGENT_DESCRIPTOR=/tmp/agent.json", imageTag("base")]);
     await dockerOk(["exec", "-i", name, "tee", "/tmp/agent.json"], { input: DESCRIPTOR });
+    // Every job snapshots /workspace first; making it a repository now keeps the one-time
+    // "initialised" note out of the records these tests compare.
+    await dockerOk(["exec", name, "llpm-git-snapshot", "setup", "before"]);
   });
   after(async () => {
     await docker(["rm", "-f", name]);
@@ -62,7 +65,12 @@ describe("llpm-run-job: jobs under a detached supervisor, re-attachable", functi
 
   it("survives the exec's client going away, and --attach --from resumes at that byte: nothing repeated, nothing lost", async () => {
     const first = await framedExec(["--job-id", "survivor"], "0 prompt");
-    await sleep(1000);
+    // Until the record holds out-1 and err-1: two frames of an 8-byte header and 6 bytes each.
+    for (let i = 0; i < 300; i++) {
+      const size = Number((await exec(["stat", "-c", "%s", "/tmp/llpm-jobs/survivor/output"])).stdout.trim());
+      if (size >= 28) break;
+      await sleep(100);
+    }
     first.child.kill("SIGKILL"); // the client vanishes; Docker then signals the exec's process
     const before = decode(await first.done);
     expect(before.seen.map((s) => s.text)).to.deep.equal(["out-1\n", "err-1\n"]);

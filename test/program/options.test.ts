@@ -7,7 +7,8 @@ import { ConfigError } from "../../config/problems";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import { SQUID_CONFIG_ENV } from "../../components/egressProxy";
 import { agentContainers, CONTAINER, containersWithRole, coreContainer, envOf, IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
-import { runProgram } from "../support/runProgram";
+import { mockRandomValue, runProgram } from "../support/runProgram";
+import { GATEWAY_KEY_HEADER, gatewayKey } from "../../components/gatewayKey";
 
 describe("program under mocks: stack settings", () => {
   let host: ProgramHost;
@@ -16,7 +17,7 @@ describe("program under mocks: stack settings", () => {
   });
   after(() => host.remove());
 
-  it("subscription mode: pass-through for Claude Code, no gateway or provider key in any agent", async () => {
+  it("subscription mode: pass-through for Claude Code with its own gateway key in a header, no other key in any agent", async () => {
     const run = await runProgram({
       stack: "dev",
       env: host.env,
@@ -24,6 +25,8 @@ describe("program under mocks: stack settings", () => {
     });
     const claude = envOf(resourceNamed(run, CONTAINER, "agent-claude-code-1"));
     expect(claude).to.include({ ANTHROPIC_BASE_URL: "http://litellm:4000/anthropic", LLPM_AUTH_MODE: "subscription" });
+    // Its OAuth token takes Authorization; LiteLLM knows the agent by this header.
+    expect(claude.ANTHROPIC_CUSTOM_HEADERS).to.equal(`${GATEWAY_KEY_HEADER}: Bearer ${gatewayKey(mockRandomValue("gateway-key-secret"), "claude-code-1")}`);
     for (const c of agentContainers(run)) {
       const values = Object.values(envOf(c));
       expect(values, c.name).to.not.include(run.outputs.litellmMasterKey);

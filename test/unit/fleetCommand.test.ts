@@ -1,6 +1,6 @@
 /**
- * scripts/fleet.ts end to end through the Automation API. With a real Pulumi CLI (on PATH, or
- * LLPM_TEST_PULUMI_BIN, default the cache folder this machine builds it in; pending without one)
+ * scripts/fleet.ts end to end through the Automation API. With the real Pulumi CLI (built from the
+ * Go module proxy by .ci/toolchain/pulumi-cli.sh)
  * and a `file://` backend in a temp folder: stack creation, secrets imported as secrets, status,
  * and a stack that does not exist. Without any CLI and no route to get.pulumi.com (this machine):
  * the installer's progress line and the manual alternative. `up`/`preview` of the docker fleet
@@ -14,7 +14,13 @@ import * as path from "node:path";
 import { PULUMI_VERSION } from "../../scripts/pulumiCommand";
 import { PROJECT_ROOT } from "../support/runProgram";
 
-const PULUMI_BIN = process.env.LLPM_TEST_PULUMI_BIN ?? `/var/cache/llpm-fleet/pulumi/${PULUMI_VERSION}/bin/pulumi`;
+/** The pinned CLI, from the script `.ci/run` builds it with (a no-op once cached). */
+function pulumiBin(): string {
+  const r = spawnSync("bash", [".ci/toolchain/pulumi-cli.sh"], { cwd: PROJECT_ROOT, encoding: "utf8", timeout: 1800000 });
+  const bin = path.join(r.stdout.trim().split("\n").pop() ?? "", "pulumi");
+  if (r.status !== 0 || !fs.existsSync(bin)) throw new Error(`.ci/toolchain/pulumi-cli.sh gave no Pulumi CLI ${PULUMI_VERSION}:\n${r.stdout}\n${r.stderr}`);
+  return bin;
+}
 
 function fleet(args: string[], env: Record<string, string>) {
   const result = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "scripts/fleet.ts"), ...args], {
@@ -46,8 +52,10 @@ describe("npm run up|preview|destroy|status (scripts/fleet.ts on the Automation 
     const stack = `llpmt${process.pid}`;
     const stackFile = path.join(PROJECT_ROOT, `Pulumi.${stack}.yaml`);
 
+    let PULUMI_BIN: string;
     before(function () {
-      if (!fs.existsSync(PULUMI_BIN)) this.skip();
+      this.timeout(1800000);
+      PULUMI_BIN = pulumiBin();
     });
     beforeEach(() => {
       fs.mkdirSync(path.join(dir, "state"));

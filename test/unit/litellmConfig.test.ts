@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { parse } from "yaml";
 import { GATEWAY_AUTH_MODULE, litellmConfigYaml } from "../../components/litellmConfig";
+import { GATEWAY_KEY_HEADER } from "../../components/gatewayKey";
 import { validConfig } from "../support/stackConfig";
 
 describe("LiteLLM config file", () => {
@@ -17,6 +18,7 @@ describe("LiteLLM config file", () => {
     expect(file.general_settings).to.deep.equal({
       master_key: "os.environ/LITELLM_MASTER_KEY",
       custom_auth: `${GATEWAY_AUTH_MODULE}.user_api_key_auth`,
+      litellm_key_header_name: GATEWAY_KEY_HEADER,
       database_url: "os.environ/DATABASE_URL",
       store_model_in_db: true,
     });

@@ -1,8 +1,14 @@
 import { z } from "zod";
 import { AGENT_STATES } from "../agents/agentView";
-import { JOB_STATES } from "../jobs/jobTypes";
+import { BranchName } from "../diff/branchName";
+import { DEFAULT_DIFF_MAX_BYTES, MAX_DIFF_MAX_BYTES } from "../diff/jobDiff";
+import { JOB_STATES, LOG_STREAMS } from "../jobs/jobTypes";
+import type { TimelineEntry as TimelineEntryType } from "../parsers/timeline";
+import { TOOL_INPUT_CAP_CHARS, TOOL_OUTPUT_CAP_CHARS } from "../parsers/timeline";
 
 export const MAX_PROMPT_BYTES = 1024 * 1024;
+/** Above the prompt limit so an oversized prompt gets the schema's precise message, not a bare 413. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const PROMPT_TOO_BIG = `prompt must be at most ${MAX_PROMPT_BYTES} bytes (1 MiB) of UTF-8`;
 
 export const AgentId = z
@@ -34,8 +40,22 @@ const TimeoutSeconds = z
   .optional()
   .describe("Job timeout in seconds (default: the broker's BROKER_JOB_TIMEOUT_SECONDS)");
 
-export const CreateJobBody = z.strictObject({ prompt: Prompt, timeoutSeconds: TimeoutSeconds });
-export const DispatchJobBody = z.strictObject({ agentType: AgentType, prompt: Prompt, timeoutSeconds: TimeoutSeconds });
+export const CreateJobBody = z.strictObject({ prompt: Prompt, timeoutSeconds: TimeoutSeconds, branch: BranchName.optional() });
+export const DispatchJobBody = z.strictObject({
+  agentType: AgentType,
+  prompt: Prompt,
+  timeoutSeconds: TimeoutSeconds,
+  branch: BranchName.optional(),
+});
+export const DiffQuery = z.strictObject({
+  maxBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(MAX_DIFF_MAX_BYTES)
+    .default(DEFAULT_DIFF_MAX_BYTES)
+    .describe("Cap of the patch in bytes; past it the patch ends with a marker line and `truncated` is true"),
+});
 export const AuthBody = z.strictObject({ authenticated: z.boolean() });
 export const RegisterBody = z.strictObject({
   id: AgentId,
@@ -46,6 +66,47 @@ export const RegisterBody = z.strictObject({
 export const ListJobsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe("At most this many, newest first"),
 });
+
+export const OverviewQuery = z.strictObject({
+  minutes: z.coerce.number().int().min(1).max(1440).default(60).describe("How many minutes back the jobs-per-minute series goes"),
+});
+
+const CallId = z.string().nullable().describe("Pairs a tool call with its result; null when the CLI gives none");
+export const TimelineEntry = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("text"), text: z.string().describe("Assistant text") }),
+    z.object({ kind: z.literal("command"), command: z.string().describe("The command line the agent ran"), callId: CallId }),
+    z.object({ kind: z.literal("file_write"), path: z.string().describe("Relative to the workspace when inside it"), callId: CallId }),
+    z.object({ kind: z.literal("file_edit"), path: z.string().describe("Relative to the workspace when inside it"), callId: CallId }),
+    z.object({
+      kind: z.literal("tool_call"),
+      tool: z.string(),
+      input: z.string().describe(`The tool's input as compact JSON, cut at ${TOOL_INPUT_CAP_CHARS} characters`),
+      callId: CallId,
+    }),
+    z.object({
+      kind: z.literal("tool_result"),
+      callId: CallId,
+      output: z.string().describe(`Cut at ${TOOL_OUTPUT_CAP_CHARS} characters`),
+      truncated: z.boolean(),
+      isError: z.boolean(),
+    }),
+    z.object({ kind: z.literal("error"), message: z.string() }),
+    z.object({ kind: z.literal("result"), text: z.string().nullable(), isError: z.boolean().describe("The CLI reported failure") }),
+  ])
+  .describe("One step of a job, parsed from its CLI's output") satisfies z.ZodType<TimelineEntryType>;
+
+export const JobUsage = z
+  .object({
+    inputTokens: z.number().int().nullable(),
+    outputTokens: z.number().int().nullable(),
+    costUsd: z.number().nullable(),
+  })
+  .nullable()
+  .describe("Tokens and cost as the CLI reported them (null: not reported; Codex reports no cost); null until the job ends");
+export const AgentUsage = z
+  .object({ jobs: z.number().int(), inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() })
+  .describe("Totals over the agent's finished jobs");
 
 export const Agent = z.object({
   id: z.string(),
@@ -62,6 +123,7 @@ export const Agent = z.object({
   attachCommand: z.string().nullable(),
   stoppedReason: z.string().nullable(),
   lastHeartbeat: z.string().nullable(),
+  usage: AgentUsage,
 });
 
 export const Job = z.object({
@@ -71,15 +133,34 @@ export const Job = z.object({
   state: z.enum(JOB_STATES),
   prompt: z.string(),
   timeoutSeconds: z.number().int(),
+  branch: z.string().nullable().describe("The git branch the job runs on in its own worktree; null: the workspace itself"),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   exitCode: z.number().int().nullable(),
   result: z.string().nullable().describe("The answer parsed from the CLI's machine-readable output"),
-  reason: z.string().nullable().describe("Why it ended as it did, when not plainly completed"),
+  reason: z.string().nullable().describe("While queued, why it waits; once ended, why it ended as it did, when not plainly completed"),
   logBytes: z.number().int(),
   logTruncated: z.boolean(),
   cancelRequested: z.boolean(),
+  usage: JobUsage,
+});
+export const JobTimeline = z.object({ jobId: z.string(), state: z.enum(JOB_STATES), entries: z.array(TimelineEntry) });
+
+export const Overview = z.object({
+  agentsByState: z.record(z.enum(AGENT_STATES), z.number().int()),
+  queueDepthByType: z.record(z.string(), z.number().int()).describe("Queued jobs per agent type"),
+  jobsPerMinute: z
+    .array(
+      z.object({
+        start: z.string().describe("Start of the minute (UTC)"),
+        completed: z.number().int(),
+        failed: z.number().int().describe("Failed or timed out"),
+        cancelled: z.number().int(),
+      }),
+    )
+    .describe("Jobs that ended in each minute, oldest first, the current minute last"),
+  usageByAgent: z.array(AgentUsage.extend({ agentId: z.string(), agentType: z.string() })),
 });
 export const JobWithLog = Job.extend({ log: z.string().describe("stdout and stderr interleaved, capped") });
 
@@ -88,8 +169,16 @@ export const ErrorBody = z.object({
 });
 export const Health = z.object({ status: z.literal("ok"), stack: z.string(), agents: z.number().int() });
 
-/** Responses every token-gated route can give, for the OpenAPI document. */
-export const authErrors = {
-  401: { description: "No bearer token", schema: ErrorBody },
-  403: { description: "Token not valid for this route", schema: ErrorBody },
+/** The events of `GET /jobs/:id/events`, by name: the `data` of each. */
+export const JobStreamEvents = {
+  log: z.object({ stream: z.enum(LOG_STREAMS), data: z.string() }),
+  state: z.object({ state: z.enum(JOB_STATES) }),
+  timeline: TimelineEntry,
+};
+/** The events of `GET /events`, by name: the `data` of each. */
+export const BrokerStreamEvents = {
+  snapshot: z.object({ agents: z.array(Agent) }),
+  agent: Agent,
+  agentRemoved: z.object({ id: z.string() }),
+  job: Job.extend({ prompt: z.string().describe("The prompt's first 200 characters") }),
 };

@@ -4,6 +4,7 @@ import type { BrokerConfig } from "../config";
 import type { BrokerBus } from "../events/bus";
 import type { Job } from "../jobs/jobTypes";
 import type { Scheduler } from "../jobs/scheduler";
+import type { AgentRuntime } from "../runtime/runtime";
 import type { AgentStore } from "../store/agentStore";
 import type { JobStore } from "../store/jobStore";
 import { HttpError } from "./errors";
@@ -16,10 +17,12 @@ export interface Services {
   jobs: JobStore;
   agents: AgentStore;
   bus: BrokerBus;
+  /** Only for commands of the agent interface that read a workspace (llpm-job-diff). */
+  runtime: AgentRuntime;
 }
 
 export function agentBody(s: Services, view: AgentView) {
-  return { ...view, queuedJobs: s.scheduler.queuedFor(view.id, view.type) };
+  return { ...view, queuedJobs: s.scheduler.queuedFor(view.id, view.type), usage: s.jobs.agentUsage(view.id) };
 }
 
 /** Jobs as the API shows them: where the broker resumes the job's output is its own business. */

@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import type { z } from "zod";
 
 const KEEPALIVE_MS = 15_000;
 
@@ -45,4 +46,12 @@ export function lastEventId(req: Request): number {
   const raw = req.get("last-event-id");
   const n = raw ? Number(raw) : 0;
   return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
+/**
+ * `send` restricted to a stream's declared events, so what a route sends and what /openapi.json
+ * says it sends cannot drift apart unnoticed by the compiler.
+ */
+export function declaredEvents<E extends Record<string, z.ZodType>>(sse: SseChannel, _events: E) {
+  return <K extends keyof E & string>(event: K, data: z.output<E[K]>, id?: number) => sse.send(event, data, id);
 }

@@ -2,10 +2,12 @@ import type { Logger } from "pino";
 import type { AgentRegistry } from "../agents/agentRegistry";
 import type { BrokerBus } from "../events/bus";
 import { parserFor } from "../parsers";
+import type { ParsedResult } from "../parsers/parsedResult";
 import type { AgentRuntime, AgentWorkload, JobOutput, JobStream } from "../runtime/runtime";
 import type { JobStore } from "../store/jobStore";
 import { finishJob } from "./finishJob";
 import { JobLog } from "./jobLog";
+import { JobTimeline } from "./jobTimeline";
 import type { Job, Outcome } from "./jobTypes";
 import { decideOutcome } from "./outcome";
 
@@ -19,6 +21,7 @@ interface ActiveJob {
   job: Job;
   workload: AgentWorkload;
   log: JobLog;
+  timeline: JobTimeline;
   stream: JobStream | null;
   cancelRequested: boolean;
   deadlinePassed: boolean;
@@ -51,7 +54,7 @@ export class JobRunner {
   /** Starts a job already claimed in the store; the agent counts as busy from the first line on. */
   async run(job: Job, workload: AgentWorkload): Promise<void> {
     const active = this.track(job, workload, false);
-    const spec = { jobId: job.id, timeoutSeconds: job.timeoutSeconds, prompt: job.prompt };
+    const spec = { jobId: job.id, timeoutSeconds: job.timeoutSeconds, prompt: job.prompt, branch: job.branch };
     await this.stream(active, "start llpm-run-job", () => this.deps.runtime.startJob(workload.ref, spec, this.output(active)));
   }
 
@@ -94,6 +97,7 @@ export class JobRunner {
       job,
       workload,
       log,
+      timeline: new JobTimeline(this.deps.store, this.deps.bus, job),
       stream: null,
       cancelRequested: job.cancelRequested,
       deadlinePassed: false,
@@ -114,6 +118,7 @@ export class JobRunner {
         if (active.settled) return;
         this.deps.store.atomically(() => {
           active.log.write(stream, chunk);
+          if (stream === "stdout") active.timeline.write(chunk);
           this.deps.store.setOutputOffset(active.job.id, offset);
         });
       },
@@ -155,7 +160,7 @@ export class JobRunner {
           : await this.containerStopped(active.workload.ref, end.exitCode),
       cliReportedError: parsed.isError,
     });
-    this.settle(active, outcome, parsed.text);
+    this.settle(active, outcome, parsed);
   }
 
   /** Cancels the job in the agent; if it still has not ended shortly after, stops waiting for it. */
@@ -199,12 +204,14 @@ export class JobRunner {
     return null;
   }
 
-  private settle(active: ActiveJob, outcome: Outcome, result: string | null = null): void {
+  /** `parsed` is the CLI's result when its output was seen to the end, else null. */
+  private settle(active: ActiveJob, outcome: Outcome, parsed: ParsedResult | null = null): void {
     if (active.settled) return;
     active.settled = true;
     const final: Outcome =
       active.adopted && outcome.reason ? { ...outcome, reason: `broker restarted while running; ${outcome.reason}` } : outcome;
-    finishJob(this.deps, active.job.id, final, result, active.log);
+    this.deps.store.setUsage(active.job.id, active.timeline.end(parsed));
+    finishJob(this.deps, active.job.id, final, parsed?.text ?? null, active.log);
     this.active.delete(active.job.id);
     this.deps.registry.jobEnded(active.workload.agentId, active.job.id);
     this.onFinished();

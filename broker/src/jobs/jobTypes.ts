@@ -1,3 +1,5 @@
+import type { JobUsage } from "../parsers/timeline";
+
 export const JOB_STATES = ["queued", "running", "completed", "failed", "cancelled", "timed_out"] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const FINAL_STATES: ReadonlySet<JobState> = new Set(["completed", "failed", "cancelled", "timed_out"]);
@@ -9,6 +11,8 @@ export interface Job {
   state: JobState;
   prompt: string;
   timeoutSeconds: number;
+  /** The git branch the job runs on, in its own worktree; null: the workspace itself. */
+  branch: string | null;
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -20,10 +24,13 @@ export interface Job {
   logBytes: number;
   logTruncated: boolean;
   cancelRequested: boolean;
+  /** Tokens and cost of the run as its CLI reported them; null until it ends or when it reported none. */
+  usage: JobUsage | null;
 }
 
-export type JobEventKind = "log" | "state";
-export type LogStream = "stdout" | "stderr" | "broker";
+export type JobEventKind = "log" | "state" | "timeline";
+export const LOG_STREAMS = ["stdout", "stderr", "broker"] as const;
+export type LogStream = (typeof LOG_STREAMS)[number];
 
 export interface JobEvent {
   seq: number;

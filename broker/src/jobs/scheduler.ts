@@ -6,6 +6,7 @@ import type { JobStore, NewJob } from "../store/jobStore";
 import type { JobRunner } from "./jobRunner";
 import { finishJob } from "./finishJob";
 import type { Job } from "./jobTypes";
+import { waitReason } from "./waitReason";
 
 export interface SchedulerDeps {
   store: JobStore;
@@ -28,6 +29,8 @@ export class Scheduler {
   constructor(private readonly deps: SchedulerDeps) {
     deps.runner.onFinished = () => this.pump();
     deps.registry.onCapacity = () => this.pump();
+    // Any agent change (busy, unhealthy, logged in) may change why a queued job waits.
+    deps.bus.on("agent", () => this.explainWaits());
   }
 
   /** Reloads the queue from the database: jobs queued before a restart run in their old order. */
@@ -61,6 +64,12 @@ export class Scheduler {
     return this.queue.length;
   }
 
+  queueDepthByType(): Record<string, number> {
+    const depth: Record<string, number> = {};
+    for (const job of this.queue) depth[job.agentType] = (depth[job.agentType] ?? 0) + 1;
+    return depth;
+  }
+
   queuedFor(agentId: string, agentType: string): number {
     return this.queue.filter((j) => j.agentId === agentId || (j.agentId === null && j.agentType === agentType)).length;
   }
@@ -77,6 +86,24 @@ export class Scheduler {
       if (!this.deps.store.start(job.id, agent.agentId)) continue;
       const started = this.deps.store.get(job.id)!;
       this.deps.runner.run(started, agent).catch((err) => this.deps.log.error({ err, jobId: job.id }, "job runner crashed"));
+    }
+    this.explainWaits();
+  }
+
+  /** Records in each queued job's `reason` why it waits, announcing the ones that changed. */
+  private explainWaits(): void {
+    // Jobs waiting for the same agent or type wait for the same reason: worked out once per call,
+    // and written only when it changed, so a long queue costs no query per agent event.
+    const reasons = new Map<string, string>();
+    for (const job of [...this.queue]) {
+      const key = job.agentId ? `agent:${job.agentId}` : `type:${job.agentType}`;
+      const reason = reasons.get(key) ?? waitReason(this.deps.registry, job, this.deps.maxJobsPerAgent);
+      reasons.set(key, reason);
+      if (job.reason === reason) continue;
+      job.reason = reason;
+      if (!this.deps.store.setQueuedReason(job.id, reason)) continue;
+      const now = this.deps.store.get(job.id);
+      if (now) this.deps.bus.emit("job", now);
     }
   }
 

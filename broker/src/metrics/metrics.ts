@@ -5,7 +5,7 @@ import type { AgentRegistry } from "../agents/agentRegistry";
 import type { BrokerBus } from "../events/bus";
 import { FINAL_STATES, JOB_STATES } from "../jobs/jobTypes";
 import type { Scheduler } from "../jobs/scheduler";
-import type { JobStore } from "../store/jobStore";
+import type { JobStore, UsageTotals } from "../store/jobStore";
 
 export interface MetricsSources {
   store: JobStore;
@@ -55,6 +55,33 @@ export function createMetrics(src: MetricsSources): BrokerMetrics {
       for (const state of AGENT_STATES) this.set({ state }, agents.filter((a) => a.state === state).length);
     },
   });
+  new Gauge({
+    name: "llpm_broker_queue_depth_by_type",
+    help: "Jobs waiting for a free agent, per agent type",
+    labelNames: ["type"],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [type, depth] of Object.entries(src.scheduler.queueDepthByType())) this.set({ type }, depth);
+    },
+  });
+  // Totals over finished jobs, read from the database: they survive restarts and only grow.
+  const usageCounter = (name: string, help: string, figure: (t: UsageTotals) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ["agent", "type"],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const t of src.store.usageTotals()) this.inc({ agent: t.agentId, type: t.agentType }, figure(t));
+      },
+    });
+  usageCounter("llpm_broker_agent_jobs_total", "Finished jobs per agent", (t) => t.jobs);
+  usageCounter("llpm_broker_agent_input_tokens_total", "Input tokens the CLIs reported, per agent", (t) => t.inputTokens);
+  usageCounter("llpm_broker_agent_output_tokens_total", "Output tokens the CLIs reported, per agent", (t) => t.outputTokens);
+  usageCounter("llpm_broker_agent_cost_usd_total", "Cost in USD the CLIs reported, per agent", (t) => t.costUsd);
+
   const duration = new Histogram({
     name: "llpm_broker_job_duration_seconds",
     help: "Run time of finished jobs, from start to final state",

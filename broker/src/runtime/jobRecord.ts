@@ -5,9 +5,18 @@ import type { JobEnd, JobOutput, JobSpec } from "./runtime";
  * "Jobs"), shared by every runtime: only how a command reaches the workload differs.
  */
 export const jobCommands = {
-  start: (spec: JobSpec): string[] => ["llpm-run-job", "--job-id", spec.jobId, "--timeout", String(spec.timeoutSeconds), "--framed"],
+  start: (spec: JobSpec): string[] => [
+    "llpm-run-job",
+    "--job-id",
+    spec.jobId,
+    "--timeout",
+    String(spec.timeoutSeconds),
+    ...(spec.branch ? ["--branch", spec.branch] : []),
+    "--framed",
+  ],
   attach: (jobId: string, fromOffset: number): string[] => ["llpm-run-job", "--attach", jobId, "--from", String(fromOffset), "--framed"],
   cancel: (jobId: string): string[] => ["llpm-cancel-job", jobId],
+  diff: (jobId: string, maxBytes: number): string[] => ["llpm-job-diff", jobId, "--max-bytes", String(maxBytes)],
 };
 
 const HEADER_BYTES = 8;

@@ -33,6 +33,18 @@ export interface JobSpec {
   timeoutSeconds: number;
   /** Handed to `llpm-run-job` on stdin, which is then closed. */
   prompt: string;
+  /** Runs the job in that branch's own worktree of the workspace; null: in /workspace itself. */
+  branch: string | null;
+}
+
+/** What a short command of the agent interface printed (stdout capped), and its exit code. */
+export interface CommandResult {
+  exitCode: number | null;
+  stdout: Buffer;
+  /** True when stdout went past the cap and was cut there. */
+  stdoutCapped: boolean;
+  /** Its last 2 KiB. */
+  stderr: string;
 }
 
 export interface JobOutput {
@@ -77,4 +89,6 @@ export interface AgentRuntime {
   attachJob(ref: string, jobId: string, fromOffset: number, output: JobOutput): Promise<JobStream>;
   /** Cancels a job inside the workload (`llpm-cancel-job`); its stream then ends with exit 143. */
   cancelJob(ref: string, jobId: string): Promise<void>;
+  /** Runs a short command of the agent interface (e.g. `llpm-job-diff`) in /workspace and collects its output. */
+  runCommand(ref: string, cmd: string[], maxStdoutBytes: number): Promise<CommandResult>;
 }

@@ -47,6 +47,14 @@ const MIGRATIONS: string[] = [
   // Jobs are followed through their record in the agent (llpm-run-job --attach), not a Docker exec.
   `ALTER TABLE jobs DROP COLUMN exec_id;
    ALTER TABLE jobs ADD COLUMN output_offset INTEGER NOT NULL DEFAULT 0;`,
+  `ALTER TABLE jobs ADD COLUMN branch TEXT;`,
+  // Tokens and cost as the CLI reported them (null: not reported); timeline entries are job_events
+  // of kind 'timeline', so they replay after Last-Event-ID like the log. The index serves the
+  // overview's jobs-per-minute series.
+  `ALTER TABLE jobs ADD COLUMN input_tokens INTEGER;
+   ALTER TABLE jobs ADD COLUMN output_tokens INTEGER;
+   ALTER TABLE jobs ADD COLUMN cost_usd REAL;
+   CREATE INDEX jobs_finished ON jobs(finished_at);`,
 ];
 
 /** Opens (creating if needed) the broker's database and applies pending migrations in order. */

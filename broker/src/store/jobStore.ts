@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
-import type { Job, JobEvent, JobEventKind, JobState, LogStream, Outcome } from "../jobs/jobTypes";
+import { FINAL_STATES, type Job, type JobEvent, type JobEventKind, type JobState, type LogStream, type Outcome } from "../jobs/jobTypes";
+import type { JobUsage, TimelineEntry } from "../parsers/timeline";
 
 interface JobRow {
   id: string;
@@ -9,6 +10,7 @@ interface JobRow {
   state: JobState;
   prompt: string;
   timeout_seconds: number;
+  branch: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -19,6 +21,30 @@ interface JobRow {
   log_bytes: number;
   log_truncated: number;
   cancel_requested: number;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+}
+
+/** Totals over one agent's finished jobs. */
+export interface AgentUsage {
+  jobs: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+/** Totals per agent and type over all finished jobs, for the metrics. */
+export interface UsageTotals extends AgentUsage {
+  agentId: string;
+  agentType: string;
+}
+
+/** How many jobs ended in each final state during one minute. */
+export interface MinuteCount {
+  minute: number;
+  state: JobState;
+  count: number;
 }
 
 const toJob = (r: JobRow): Job => ({
@@ -28,6 +54,7 @@ const toJob = (r: JobRow): Job => ({
   state: r.state,
   prompt: r.prompt,
   timeoutSeconds: r.timeout_seconds,
+  branch: r.branch,
   createdAt: r.created_at,
   startedAt: r.started_at,
   finishedAt: r.finished_at,
@@ -38,7 +65,13 @@ const toJob = (r: JobRow): Job => ({
   logBytes: r.log_bytes,
   logTruncated: r.log_truncated === 1,
   cancelRequested: r.cancel_requested === 1,
+  usage:
+    r.input_tokens === null && r.output_tokens === null && r.cost_usd === null
+      ? null
+      : { inputTokens: r.input_tokens, outputTokens: r.output_tokens, costUsd: r.cost_usd },
 });
+
+const FINAL_LIST = [...FINAL_STATES].map((s) => `'${s}'`).join(", ");
 
 const now = () => new Date().toISOString();
 
@@ -47,6 +80,7 @@ export interface NewJob {
   agentType: string;
   prompt: string;
   timeoutSeconds: number;
+  branch: string | null;
 }
 
 /** Durable job records and their event logs; every method is one SQLite transaction. */
@@ -56,14 +90,31 @@ export class JobStore {
   constructor(private readonly db: Database.Database) {
     this.stmt = {
       insert: db.prepare(
-        `INSERT INTO jobs (id, agent_id, agent_type, state, prompt, timeout_seconds, created_at)
-         VALUES (@id, @agentId, @agentType, 'queued', @prompt, @timeoutSeconds, @createdAt)`,
+        `INSERT INTO jobs (id, agent_id, agent_type, state, prompt, timeout_seconds, branch, created_at)
+         VALUES (@id, @agentId, @agentType, 'queued', @prompt, @timeoutSeconds, @branch, @createdAt)`,
       ),
       get: db.prepare(`SELECT * FROM jobs WHERE id = ?`),
       byAgent: db.prepare(`SELECT * FROM jobs WHERE agent_id = ? ORDER BY n DESC LIMIT ?`),
       byState: db.prepare(`SELECT * FROM jobs WHERE state = ? ORDER BY n`),
       start: db.prepare(
-        `UPDATE jobs SET state = 'running', agent_id = ?, started_at = ? WHERE id = ? AND state = 'queued'`,
+        `UPDATE jobs SET state = 'running', agent_id = ?, started_at = ?, reason = NULL WHERE id = ? AND state = 'queued'`,
+      ),
+      setQueuedReason: db.prepare(`UPDATE jobs SET reason = ? WHERE id = ? AND state = 'queued' AND reason IS NOT ?`),
+      setUsage: db.prepare(`UPDATE jobs SET input_tokens = ?, output_tokens = ?, cost_usd = ? WHERE id = ?`),
+      timelineOf: db.prepare(`SELECT data FROM job_events WHERE job_id = ? AND kind = 'timeline' ORDER BY seq`),
+      agentUsage: db.prepare(
+        `SELECT COUNT(*) AS jobs, COALESCE(SUM(input_tokens), 0) AS inputTokens, COALESCE(SUM(output_tokens), 0) AS outputTokens,
+           COALESCE(SUM(cost_usd), 0) AS costUsd
+         FROM jobs WHERE agent_id = ? AND state IN (${FINAL_LIST})`,
+      ),
+      usageTotals: db.prepare(
+        `SELECT agent_id AS agentId, agent_type AS agentType, COUNT(*) AS jobs, COALESCE(SUM(input_tokens), 0) AS inputTokens,
+           COALESCE(SUM(output_tokens), 0) AS outputTokens, COALESCE(SUM(cost_usd), 0) AS costUsd
+         FROM jobs WHERE agent_id IS NOT NULL AND state IN (${FINAL_LIST}) GROUP BY agent_id, agent_type`,
+      ),
+      finishedPerMinute: db.prepare(
+        `SELECT CAST(strftime('%s', finished_at) AS INTEGER) / 60 AS minute, state, COUNT(*) AS count
+         FROM jobs WHERE finished_at >= ? GROUP BY minute, state`,
       ),
       setOutputOffset: db.prepare(`UPDATE jobs SET output_offset = ? WHERE id = ?`),
       requestCancel: db.prepare(`UPDATE jobs SET cancel_requested = 1 WHERE id = ?`),
@@ -117,6 +168,15 @@ export class JobStore {
     return this.db.transaction(fn)();
   }
 
+  /** Why a queued job waits; a no-op (false) when unchanged or no longer queued. */
+  setQueuedReason(id: string, reason: string): boolean {
+    return this.stmt.setQueuedReason.run(reason, id, reason).changes === 1;
+  }
+
+  setUsage(id: string, usage: JobUsage | null): void {
+    this.stmt.setUsage.run(usage?.inputTokens ?? null, usage?.outputTokens ?? null, usage?.costUsd ?? null, id);
+  }
+
   requestCancel(id: string): void {
     this.stmt.requestCancel.run(id);
   }
@@ -146,6 +206,23 @@ export class JobStore {
 
   stdout(jobId: string): string {
     return (this.stmt.stdoutOf.all(jobId) as { data: string }[]).map((r) => r.data).join("");
+  }
+
+  timeline(jobId: string): TimelineEntry[] {
+    return (this.stmt.timelineOf.all(jobId) as { data: string }[]).map((r) => JSON.parse(r.data) as TimelineEntry);
+  }
+
+  agentUsage(agentId: string): AgentUsage {
+    return this.stmt.agentUsage.get(agentId) as AgentUsage;
+  }
+
+  usageTotals(): UsageTotals[] {
+    return this.stmt.usageTotals.all() as UsageTotals[];
+  }
+
+  /** Jobs that ended since `since`, per minute (Unix minutes) and final state. */
+  finishedPerMinute(since: Date): MinuteCount[] {
+    return this.stmt.finishedPerMinute.all(since.toISOString()) as MinuteCount[];
   }
 
   countByState(): Record<string, number> {

@@ -14,6 +14,7 @@ llpm.pages.agent = async () => {
       ["container", agent.container],
       ["auth", `${agent.authMode}${agent.authenticated ? ", authenticated" : ", not authenticated"}`],
       ["queued jobs", String(agent.queuedJobs)],
+      ["usage", llpm.agentUsageText(agent.usage)],
       ["workspace", agent.workspacePath],
       ["attach", agent.attachCommand ? el("code", { text: agent.attachCommand }) : null],
       ["stopped because", agent.stoppedReason],

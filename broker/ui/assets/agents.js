@@ -13,6 +13,7 @@ llpm.pages.agents = async () => {
       ["auth", `${agent.authMode}${agent.authenticated ? ", authenticated" : ", not authenticated"}`],
       ["current job", agent.currentJobIds.length ? el("a", { href: `/ui/jobs/${encodeURIComponent(agent.currentJobIds[0])}`, text: agent.currentJobIds[0].slice(0, 8) }) : null],
       ["queued", String(agent.queuedJobs)],
+      ["usage", llpm.agentUsageText(agent.usage)],
       ["workspace", agent.workspacePath],
       ["attach", agent.attachCommand ? el("code", { text: agent.attachCommand }) : null],
     ]);

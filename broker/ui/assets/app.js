@@ -2,6 +2,7 @@
 // One page shell for every dashboard route: pick the page by path, stamp its template, run it.
 (() => {
   const routes = [
+    [/^\/ui\/?$/, "overview"],
     [/^\/ui\/agents\/?$/, "agents"],
     [/^\/ui\/agents\/[^/]+$/, "agent"],
     [/^\/ui\/jobs\/[^/]+$/, "job"],

@@ -157,9 +157,15 @@ const llpm = (() => {
   const pathId = () => decodeURIComponent(location.pathname.split("/").filter(Boolean).pop() || "");
   const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : null);
   const FINAL = new Set(["completed", "failed", "cancelled", "timed_out"]);
+  const number = (n) => (n === null || n === undefined ? "—" : Number(n).toLocaleString("en-US"));
+  const usd = (n) => (n === null || n === undefined ? "—" : `$${Number(n).toFixed(4)}`);
+  /** A job's usage in one phrase; null when its CLI reported none (or it has not ended). */
+  const usageText = (u) => (u ? `${number(u.inputTokens)} in · ${number(u.outputTokens)} out · ${usd(u.costUsd)}` : null);
+  /** An agent's totals over its finished jobs. */
+  const agentUsageText = (u) => (u ? `${number(u.jobs)} jobs · ${usageText(u)}` : null);
 
   /** Page entry points by name, filled in by each page script; app.js runs the one for this path. */
   const pages = {};
 
-  return { el, badge, details, api, stream, start, showError, pathId, time, FINAL, pages };
+  return { el, badge, details, api, stream, start, showError, pathId, time, FINAL, number, usd, usageText, agentUsageText, pages };
 })();

@@ -5,8 +5,8 @@ import { buildOnce, contentTag } from "./imageTags";
 
 const REPO_ROOT = path.join(__dirname, "../../..");
 const FIXTURE = "test/broker/fixtures/agent-image";
-/** The real job commands of every agent image, so the broker is tested against them. */
-const REAL_COMMANDS = ["images/base/bin/llpm-run-job", "images/base/bin/llpm-cancel-job"];
+/** The real job commands of every agent image (running, cancelling, snapshots and diffs), so the broker is tested against them. */
+const REAL_COMMANDS = ["llpm-run-job", "llpm-cancel-job", "llpm-git-snapshot", "llpm-job-diff"].map((c) => `images/base/bin/${c}`);
 
 /** The fake agent image, built once per content of its inputs. */
 export async function ensureAgentImage(docker: Docker): Promise<string> {

@@ -16,6 +16,8 @@ export function docker(args: string[], options: { input?: string; timeoutMs?: nu
     child.stderr.on("data", (chunk) => (stderr += chunk));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
     child.on("error", reject);
+    // A docker that exits before reading its stdin (it failed at once) is reported by "close".
+    child.stdin.on("error", () => {});
     child.on("close", (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });

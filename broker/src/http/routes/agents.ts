@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Api } from "../api";
-import { Agent, AgentParams, AuthBody, authErrors, ErrorBody } from "../schemas";
+import { Agent, AgentParams, AuthBody, ErrorBody } from "../schemas";
 import { agentBody, requireAgent, type Services } from "../services";
 
 export function agentRoutes(api: Api, s: Services): void {
@@ -11,7 +11,17 @@ export function agentRoutes(api: Api, s: Services): void {
       summary: "List the stack's agents with state, auth state, current job, workspace and attach command",
       tag: "agents",
       access: { kind: "broker" },
-      responses: { 200: { description: "Agents, by id", schema: z.array(Agent) }, ...authErrors },
+      responses: {
+        200: {
+          description: "Agents, by id",
+          schema: z.array(Agent),
+          links: {
+            GetFirstAgent: { operation: "get /agents/:id", parameters: { id: "$response.body#/0/id" }, description: "Read the first agent" },
+            SubmitToFirstAgent: { operation: "post /agents/:id/jobs", parameters: { id: "$response.body#/0/id" }, description: "Give the first agent a job" },
+            FirstAgentJobs: { operation: "get /agents/:id/jobs", parameters: { id: "$response.body#/0/id" }, description: "The first agent's jobs" },
+          },
+        },
+      },
     },
     (_input, _req, res) => res.json(s.registry.list().map((v) => agentBody(s, v))),
   );
@@ -24,7 +34,18 @@ export function agentRoutes(api: Api, s: Services): void {
       tag: "agents",
       access: { kind: "broker" },
       params: AgentParams,
-      responses: { 200: { description: "The agent", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody }, ...authErrors },
+      responses: {
+        200: {
+          description: "The agent",
+          schema: Agent,
+          links: {
+            SubmitJob: { operation: "post /agents/:id/jobs", parameters: { id: "$response.body#/id" }, description: "Give this agent a job" },
+            DispatchToItsType: { operation: "post /jobs", requestBody: { agentType: "$response.body#/type" }, description: "Give a job to the first free agent of its type" },
+            ListJobs: { operation: "get /agents/:id/jobs", parameters: { id: "$response.body#/id" }, description: "This agent's jobs" },
+          },
+        },
+        404: { description: "Unknown agent", schema: ErrorBody },
+      },
     },
     ({ params }, _req, res) => res.json(agentBody(s, requireAgent(s, params.id))),
   );
@@ -38,7 +59,7 @@ export function agentRoutes(api: Api, s: Services): void {
       access: { kind: "agent", agentIdOf: (req) => req.params.id },
       params: AgentParams,
       body: AuthBody,
-      responses: { 200: { description: "The agent after the change", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody }, ...authErrors },
+      responses: { 200: { description: "The agent after the change", schema: Agent }, 404: { description: "Unknown agent", schema: ErrorBody } },
     },
     ({ params, body }, _req, res) => {
       requireAgent(s, params.id);

@@ -1,6 +1,6 @@
 import type { Api } from "../api";
 import { HttpError } from "../errors";
-import { Agent, AgentParams, ErrorBody, RegisterBody, authErrors } from "../schemas";
+import { Agent, AgentParams, ErrorBody, RegisterBody } from "../schemas";
 import { agentBody, requireAgent, type Services } from "../services";
 
 /** The reference broker's routes, kept for agents that run outside Docker and announce themselves. */
@@ -14,9 +14,16 @@ export function compatRoutes(api: Api, s: Services): void {
       access: { kind: "agent", agentIdOf: (req) => (req.body as { id?: unknown } | undefined)?.id },
       body: RegisterBody,
       responses: {
-        201: { description: "Registered", schema: Agent },
+        201: {
+          description: "Registered",
+          schema: Agent,
+          links: {
+            Heartbeat: { operation: "post /api/heartbeat/:id", parameters: { id: "$response.body#/id" }, description: "Keep it alive" },
+            GetAgent: { operation: "get /agents/:id", parameters: { id: "$response.body#/id" }, description: "Read it back" },
+            Unregister: { operation: "delete /api/register/:id", parameters: { id: "$response.body#/id" }, description: "Remove it" },
+          },
+        },
         409: { description: "The id belongs to a Docker agent", schema: ErrorBody },
-        ...authErrors,
       },
     },
     ({ body }, _req, res) => {
@@ -37,7 +44,7 @@ export function compatRoutes(api: Api, s: Services): void {
       tag: "compatibility",
       access: { kind: "agent", agentIdOf: (req) => req.params.id },
       params: AgentParams,
-      responses: { 200: { description: "The agent", schema: Agent }, 404: { description: "Not registered", schema: ErrorBody }, ...authErrors },
+      responses: { 200: { description: "The agent", schema: Agent }, 404: { description: "Not registered", schema: ErrorBody } },
     },
     ({ params }, _req, res) => {
       if (!s.agents.heartbeat(params.id)) {
@@ -56,7 +63,7 @@ export function compatRoutes(api: Api, s: Services): void {
       tag: "compatibility",
       access: { kind: "agent", agentIdOf: (req) => req.params.id },
       params: AgentParams,
-      responses: { 204: { description: "Removed" }, 404: { description: "Not registered", schema: ErrorBody }, ...authErrors },
+      responses: { 204: { description: "Removed" }, 404: { description: "Not registered", schema: ErrorBody } },
     },
     ({ params }, _req, res) => {
       if (!s.agents.unregister(params.id)) {

@@ -1,6 +1,6 @@
 import type { Api } from "../api";
-import { openSse, lastEventId } from "../sse";
-import { ErrorBody, JobParams, authErrors } from "../schemas";
+import { declaredEvents, openSse, lastEventId } from "../sse";
+import { BrokerStreamEvents, ErrorBody, JobParams, JobStreamEvents } from "../schemas";
 import { agentBody, jobBody, requireJob, type Services } from "../services";
 import { FINAL_STATES, type JobEvent } from "../../jobs/jobTypes";
 import type { Job } from "../../jobs/jobTypes";
@@ -16,21 +16,26 @@ export function eventRoutes(api: Api, s: Services): void {
       method: "get",
       path: "/jobs/:id/events",
       summary:
-        "Live log of a job as server-sent events (`log`: {stream, data}; `state`: {state}); replays everything after Last-Event-ID, ends after the final state",
+        "Live log of a job as server-sent events (`log`: {stream, data}; `timeline`: one timeline entry, as the output is parsed; `state`: {state}); replays everything after Last-Event-ID, ends after the final state",
       tag: "jobs",
       access: { kind: "broker" },
       params: JobParams,
-      responses: { 200: { description: "Event stream", stream: true }, 404: { description: "Unknown job", schema: ErrorBody }, ...authErrors },
+      responses: {
+        200: { description: "Event stream; each event has an `id` to resume from", events: { withId: true, data: JobStreamEvents } },
+        404: { description: "Unknown job", schema: ErrorBody },
+      },
     },
     ({ params }, req, res) => {
       const job = requireJob(s, params.id);
       const sse = openSse(req, res);
+      const emit = declaredEvents(sse, JobStreamEvents);
       let last = lastEventId(req);
       const send = (e: JobEvent) => {
         if (e.seq <= last) return;
         last = e.seq;
-        if (e.kind === "log") sse.send("log", { stream: e.stream, data: e.data }, e.seq);
-        else sse.send("state", { state: e.data }, e.seq);
+        if (e.kind === "log") emit("log", { stream: e.stream!, data: e.data }, e.seq);
+        else if (e.kind === "timeline") emit("timeline", JSON.parse(e.data), e.seq);
+        else emit("state", { state: e.data as Job["state"] }, e.seq);
         if (e.kind === "state" && FINAL_STATES.has(e.data as Job["state"])) sse.close();
       };
       // Subscribe before replaying, buffering, so nothing emitted during the replay is lost.
@@ -58,14 +63,15 @@ export function eventRoutes(api: Api, s: Services): void {
       summary: "Agent and job changes as server-sent events: `snapshot` first, then `agent`, `agentRemoved`, `job`",
       tag: "events",
       access: { kind: "broker" },
-      responses: { 200: { description: "Event stream", stream: true }, ...authErrors },
+      responses: { 200: { description: "Event stream", events: { withId: false, data: BrokerStreamEvents } } },
     },
     (_input, req, res) => {
       const sse = openSse(req, res);
-      const onAgent = (view: AgentView) => sse.send("agent", agentBody(s, view));
-      const onRemoved = (id: string) => sse.send("agentRemoved", { id });
+      const emit = declaredEvents(sse, BrokerStreamEvents);
+      const onAgent = (view: AgentView) => emit("agent", agentBody(s, view));
+      const onRemoved = (id: string) => emit("agentRemoved", { id });
       // Prompts can be 1 MiB; change notices carry the job's state, not its prompt.
-      const onJob = (job: Job) => sse.send("job", { ...jobBody(job), prompt: job.prompt.slice(0, 200) });
+      const onJob = (job: Job) => emit("job", { ...jobBody(job), prompt: job.prompt.slice(0, 200) });
       s.bus.on("agent", onAgent);
       s.bus.on("agentRemoved", onRemoved);
       s.bus.on("job", onJob);
@@ -74,7 +80,7 @@ export function eventRoutes(api: Api, s: Services): void {
         s.bus.off("agentRemoved", onRemoved);
         s.bus.off("job", onJob);
       });
-      sse.send("snapshot", { agents: s.registry.list().map((v) => agentBody(s, v)) });
+      emit("snapshot", { agents: s.registry.list().map((v) => agentBody(s, v)) });
     },
   );
 }

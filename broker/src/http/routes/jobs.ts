@@ -1,8 +1,8 @@
 import type { Response } from "express";
 import { z } from "zod";
-import type { Api } from "../api";
+import type { Api, LinkSpec } from "../api";
 import { HttpError } from "../errors";
-import { AgentJobParams, AgentParams, CreateJobBody, DispatchJobBody, ErrorBody, Job, JobParams, JobWithLog, ListJobsQuery, authErrors } from "../schemas";
+import { AgentJobParams, AgentParams, CreateJobBody, DispatchJobBody, ErrorBody, Job, JobParams, JobTimeline, JobWithLog, ListJobsQuery } from "../schemas";
 import { jobBody, requireAgent, requireJob, type Services } from "../services";
 
 const notFound = { 404: { description: "Unknown agent or job", schema: ErrorBody } };
@@ -10,20 +10,25 @@ const notFound = { 404: { description: "Unknown agent or job", schema: ErrorBody
 export function jobRoutes(api: Api, s: Services): void {
   const withLog = (id: string) => ({ ...jobBody(requireJob(s, id)), log: s.jobs.log(id) });
 
-  const accept = (res: Response, agentId: string | null, agentType: string, body: { prompt: string; timeoutSeconds?: number }) => {
+  const accept = (res: Response, agentId: string | null, agentType: string, body: { prompt: string; timeoutSeconds?: number; branch?: string }) => {
     const job = s.scheduler.submit({
       agentId,
       agentType,
       prompt: body.prompt,
       timeoutSeconds: body.timeoutSeconds ?? s.config.defaultJobTimeoutSeconds,
+      branch: body.branch ?? null,
     });
     res.status(202).location(`/jobs/${job.id}`).json(jobBody(job));
   };
-  const queuedResponses = {
-    202: { description: "Queued (it may already be running)", schema: Job },
-    400: { description: "Invalid input", schema: ErrorBody },
-    ...authErrors,
+  // What a client can do next with a job it just created.
+  const byJobId = { id: "$response.body#/id" };
+  const jobLinks: Record<string, LinkSpec> = {
+    GetJob: { operation: "get /jobs/:id", parameters: byJobId, description: "Read the job and its log" },
+    GetJobEvents: { operation: "get /jobs/:id/events", parameters: byJobId, description: "Follow the job's log live" },
+    CancelJob: { operation: "post /jobs/:id/cancel", parameters: byJobId, description: "Cancel the job" },
   };
+  const agentJobParams = { id: "$response.body#/agentId", jobId: "$response.body#/id" };
+  const queued = (links: Record<string, LinkSpec>) => ({ description: "Queued (it may already be running)", schema: Job, links });
 
   const cancel = (id: string) => {
     if (!s.scheduler.cancel(id)) {
@@ -43,7 +48,12 @@ export function jobRoutes(api: Api, s: Services): void {
       params: AgentParams,
       body: CreateJobBody,
       responses: {
-        ...queuedResponses,
+        202: queued({
+          ...jobLinks,
+          GetAgentJob: { operation: "get /agents/:id/jobs/:jobId", parameters: agentJobParams, description: "Read the job through its agent" },
+          CancelAgentJob: { operation: "post /agents/:id/jobs/:jobId/cancel", parameters: agentJobParams, description: "Cancel the job through its agent" },
+          ListAgentJobs: { operation: "get /agents/:id/jobs", parameters: { id: "$response.body#/agentId" }, description: "The agent's jobs, this one first" },
+        }),
         409: { description: "The agent runs outside Docker; the broker cannot exec into it", schema: ErrorBody },
         ...notFound,
       },
@@ -66,7 +76,7 @@ export function jobRoutes(api: Api, s: Services): void {
       access: { kind: "broker" },
       params: AgentParams,
       query: ListJobsQuery,
-      responses: { 200: { description: "Jobs", schema: z.array(Job) }, ...notFound, ...authErrors },
+      responses: { 200: { description: "Jobs", schema: z.array(Job) }, ...notFound },
     },
     ({ params, query }, _req, res) => {
       requireAgent(s, params.id);
@@ -87,7 +97,7 @@ export function jobRoutes(api: Api, s: Services): void {
       tag: "jobs",
       access: { kind: "broker" },
       params: AgentJobParams,
-      responses: { 200: { description: "The job", schema: JobWithLog }, ...notFound, ...authErrors },
+      responses: { 200: { description: "The job", schema: JobWithLog }, ...notFound },
     },
     ({ params }, _req, res) => {
       requireAgentJob(params.id, params.jobId);
@@ -107,7 +117,6 @@ export function jobRoutes(api: Api, s: Services): void {
         202: { description: "Cancelled or being cancelled", schema: Job },
         409: { description: "Already finished", schema: ErrorBody },
         ...notFound,
-        ...authErrors,
       },
     },
     ({ params }, _req, res) => {
@@ -124,7 +133,7 @@ export function jobRoutes(api: Api, s: Services): void {
       tag: "jobs",
       access: { kind: "broker" },
       body: DispatchJobBody,
-      responses: { ...queuedResponses, 404: { description: "No agent of that type", schema: ErrorBody } },
+      responses: { 202: queued(jobLinks), 404: { description: "No agent of that type", schema: ErrorBody } },
     },
     ({ body }, _req, res) => {
       if (s.registry.agentsOfType(body.agentType).length === 0) {
@@ -143,9 +152,28 @@ export function jobRoutes(api: Api, s: Services): void {
       tag: "jobs",
       access: { kind: "broker" },
       params: JobParams,
-      responses: { 200: { description: "The job", schema: JobWithLog }, ...notFound, ...authErrors },
+      responses: {
+        200: { description: "The job", schema: JobWithLog, links: { GetJobEvents: jobLinks.GetJobEvents, CancelJob: jobLinks.CancelJob } },
+        ...notFound,
+      },
     },
     ({ params }, _req, res) => res.json(withLog(params.id)),
+  );
+
+  api.add(
+    {
+      method: "get",
+      path: "/jobs/:id/timeline",
+      summary: "What the job did, parsed from its CLI's output: text, commands, files written or edited, tool calls and results, errors, the result",
+      tag: "jobs",
+      access: { kind: "broker" },
+      params: JobParams,
+      responses: { 200: { description: "The timeline so far (complete once the job has ended)", schema: JobTimeline }, ...notFound },
+    },
+    ({ params }, _req, res) => {
+      const job = requireJob(s, params.id);
+      res.json({ jobId: job.id, state: job.state, entries: s.jobs.timeline(job.id) });
+    },
   );
 
   api.add(
@@ -156,7 +184,7 @@ export function jobRoutes(api: Api, s: Services): void {
       tag: "jobs",
       access: { kind: "broker" },
       params: JobParams,
-      responses: { 202: { description: "Cancelled or being cancelled", schema: Job }, 409: { description: "Already finished", schema: ErrorBody }, ...notFound, ...authErrors },
+      responses: { 202: { description: "Cancelled or being cancelled", schema: Job }, 409: { description: "Already finished", schema: ErrorBody }, ...notFound },
     },
     ({ params }, _req, res) => res.status(202).json(cancel(params.id)),
   );

@@ -2,7 +2,7 @@ import express from "express";
 import swaggerUi from "swagger-ui-express";
 import type { Api } from "../api";
 import type { BrokerMetrics } from "../../metrics/metrics";
-import { Health, authErrors } from "../schemas";
+import { Health } from "../schemas";
 import type { Services } from "../services";
 
 /** Health, metrics and the API's own description. */
@@ -23,10 +23,10 @@ export function systemRoutes(api: Api, s: Services, metrics: BrokerMetrics): voi
     {
       method: "get",
       path: "/metrics",
-      summary: "Prometheus metrics: jobs by state, job duration, queue depth, agents by state, HTTP latency",
+      summary: "Prometheus metrics: jobs by state, job duration, queue depth (also per type), agents by state, jobs, tokens and cost per agent, HTTP latency",
       tag: "system",
       access: { kind: "broker" },
-      responses: { 200: { description: "Prometheus text format" }, ...authErrors },
+      responses: { 200: { description: "Prometheus text format", text: "text/plain" } },
     },
     async (_input, _req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -21,8 +21,7 @@ export function uiRouter(): express.Router {
   });
   // One shell for every page; its script picks the page from the path.
   const shell: express.RequestHandler = (_req, res) => res.sendFile(path.join(UI_DIR, "index.html"));
-  router.get("/", (_req, res) => res.redirect("/ui/agents"));
-  router.get(["/agents", "/agents/:id", "/jobs/:id"], shell);
+  router.get(["/", "/agents", "/agents/:id", "/jobs/:id"], shell);
   router.use("/assets", express.static(path.join(UI_DIR, "assets"), { fallthrough: false }));
   return router;
 }

@@ -2,12 +2,14 @@ import Docker from "dockerode";
 import { Writable } from "node:stream";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import type { AgentRuntime, AgentWorkload, JobOutput, JobSpec, JobStream, WorkloadChange } from "../runtime";
+import type { AgentRuntime, AgentWorkload, CommandResult, JobOutput, JobSpec, JobStream, WorkloadChange } from "../runtime";
 import { JobRecordReader, jobCommands } from "../jobRecord";
 import { LABEL } from "../../agents/labels";
 import { workloadFromContainer } from "./workloadFromContainer";
 import { splitLines } from "./splitLines";
 
+/** A failing command explains itself at the end of its stderr. */
+const STDERR_KEPT = 2048;
 const WATCHED_EVENTS = ["create", "start", "die", "stop", "health_status", "destroy", "pause", "unpause", "rename"];
 
 function sink(write: (chunk: Buffer) => void): Writable {
@@ -102,6 +104,21 @@ export class DockerRuntime implements AgentRuntime {
     const run = await this.exec(ref, jobCommands.cancel(jobId), undefined, reader);
     const code = await run.done;
     if (code !== 0) this.log.warn({ ref, jobId, code }, "llpm-cancel-job did not exit 0");
+  }
+
+  async runCommand(ref: string, cmd: string[], maxStdoutBytes: number): Promise<CommandResult> {
+    const stdout: Buffer[] = [];
+    let size = 0;
+    let stderr = "";
+    const run = await this.exec(ref, cmd, undefined, {
+      stdout: (chunk) => {
+        if (size < maxStdoutBytes) stdout.push(chunk.subarray(0, maxStdoutBytes - size));
+        size += chunk.length;
+      },
+      stderr: (chunk) => (stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_KEPT)),
+    });
+    const exitCode = await run.done;
+    return { exitCode, stdout: Buffer.concat(stdout), stdoutCapped: size > maxStdoutBytes, stderr };
   }
 
   private async streamRecord(ref: string, cmd: string[], stdin: string | undefined, from: number, output: JobOutput): Promise<JobStream> {
