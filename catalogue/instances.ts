@@ -1,7 +1,7 @@
 /** The agent instances a config asks for, with every name derived from the naming rules. */
 import * as path from "node:path";
 import type { FleetConfig } from "../config/fleetConfig";
-import { AGENT_CATALOGUE, AGENT_TYPES, type AgentType } from "./agentTypes";
+import { AGENT_TYPES, type AgentType } from "./agentTypes";
 import { agentId, containerName } from "./naming";
 
 export interface AgentInstance {
@@ -11,12 +11,9 @@ export interface AgentInstance {
   index: number;
   containerName: string;
   workspacePath: string;
-  /** Host port of the CLI's OAuth login callback, for types that have one. */
-  oauthPort?: number;
 }
 
 export function agentInstances(config: FleetConfig, type: AgentType): AgentInstance[] {
-  const callback = AGENT_CATALOGUE[type].oauthCallbackPort;
   return Array.from({ length: config.agents[type] }, (_, i) => {
     const index = i + 1;
     const id = agentId(type, index);
@@ -26,7 +23,6 @@ export function agentInstances(config: FleetConfig, type: AgentType): AgentInsta
       index,
       containerName: containerName(config.stack, id),
       workspacePath: path.join(config.workspaceRoot, id),
-      ...(callback !== undefined ? { oauthPort: config.ports.oauthBase + index - 1 } : {}),
     };
   });
 }

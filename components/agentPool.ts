@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { agentToken } from "../broker/src/auth/agentToken";
-import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
+import type { AgentType } from "../catalogue/agentTypes";
 import { agentInstances, type AgentInstance } from "../catalogue/instances";
 import { agentLabels } from "../catalogue/naming";
 import type { FleetConfig } from "../config/fleetConfig";
@@ -10,7 +10,7 @@ import type { HostUser } from "../config/hostUser";
 import { agentEnv } from "./agentEnv";
 import { agentLimits } from "./agentLimits";
 import { gatewayKey } from "./gatewayKey";
-import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { WorkspaceFolder } from "./workspaceFolder";
 
 const AGENT_HOME = "/home/agent";
@@ -67,7 +67,6 @@ export class AgentPool extends pulumi.ComponentResource {
           }),
         ),
       );
-    const callbackPort = AGENT_CATALOGUE[agent.type].oauthCallbackPort;
     new docker.Container(
       `agent-${agent.id}`,
       {
@@ -79,10 +78,8 @@ export class AgentPool extends pulumi.ComponentResource {
         envs: pulumi.secret(envs),
         networksAdvanced: [{ name: args.agentsNetwork }],
         mounts: [{ type: "bind", source: agent.workspacePath, target: "/workspace" }, ...hostFileMounts(config, args.homeDir)],
-        ports:
-          agent.oauthPort !== undefined && callbackPort !== undefined
-            ? [publishedPort(config.ports.bindAddress, agent.oauthPort, callbackPort)]
-            : [],
+        // No published port: Docker publishes nothing of a container that sits only on internal
+        // networks. Codex logs in by device code instead (images/openai-codex/llpm-login).
         // Reaps the zombies CLIs leave behind (killed jobs, tool subprocesses).
         init: true,
         ...agentLimits(config.resources[agent.type], config.processLimit),

@@ -4,6 +4,7 @@
  * llpm-<stack>-egress-proxy`), refusals as TCP_DENIED/403. No cache: the proxy only decides and
  * forwards.
  */
+import { AGENT_CATALOGUE, AGENT_TYPES } from "../catalogue/agentTypes";
 import type { FleetConfig } from "../config/fleetConfig";
 
 export const EGRESS_PROXY_PORT = 3128;
@@ -25,13 +26,26 @@ export function squidDomains(allow: string[]): string[] {
   );
 }
 
+/**
+ * What the proxy lets through in allowlist mode: `egress.allow`, plus in subscription mode the
+ * provider hosts the running agent types' own logins need (catalogue `subscription.egressHosts`).
+ */
+export function proxyAllowlist(config: FleetConfig): string[] {
+  const subscriptionHosts =
+    config.authMode === "subscription"
+      ? AGENT_TYPES.filter((t) => config.agents[t] > 0).flatMap((t) => AGENT_CATALOGUE[t].subscription?.egressHosts ?? [])
+      : [];
+  return [...new Set([...config.egress.allow, ...subscriptionHosts])];
+}
+
 function accessRules(config: FleetConfig): string[] {
   if (config.egress.mode === "open") {
     return [`acl llpm_private dst ${PRIVATE_DESTINATIONS.join(" ")}`, "http_access deny llpm_private", "http_access allow all"];
   }
-  if (config.egress.allow.length === 0) return ["http_access deny all"];
+  const allow = proxyAllowlist(config);
+  if (allow.length === 0) return ["http_access deny all"];
   // -n: never match a reverse lookup of an IP address, whose PTR record its owner chooses.
-  return [`acl llpm_allowed dstdomain -n ${squidDomains(config.egress.allow).join(" ")}`, "http_access allow llpm_allowed", "http_access deny all"];
+  return [`acl llpm_allowed dstdomain -n ${squidDomains(allow).join(" ")}`, "http_access allow llpm_allowed", "http_access deny all"];
 }
 
 export function squidConfig(config: FleetConfig): string {

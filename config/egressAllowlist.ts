@@ -43,6 +43,7 @@ export const GIT_HOSTING = ["github.com", "api.github.com", "codeload.github.com
 export const MODEL_PROVIDER_DOMAINS = [
   "anthropic.com",
   "claude.ai",
+  "claude.com",
   "openai.com",
   "chatgpt.com",
   "generativelanguage.googleapis.com",

@@ -34,7 +34,7 @@ export interface FleetConfig {
   baseImage: string;
   brokerNodeImage: string;
   postgresImage: string;
-  ports: { broker: number; litellm: number; oauthBase: number; bindAddress: string };
+  ports: { broker: number; litellm: number; bindAddress: string };
   models: { agents: Record<AgentType, string>; list: ModelEntry[] };
   cliOptions: Record<AgentType, string[]>;
   litellm: {

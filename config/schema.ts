@@ -119,7 +119,6 @@ export const stackConfigSchema = strict({
   ports: strict({
     broker: wholeNumber(1, 65535).optional(),
     litellm: wholeNumber(1, 65535).optional(),
-    oauthBase: wholeNumber(1, 65535).optional(),
     bindAddress: bindAddress.optional(),
   }).optional(),
   models: strict({

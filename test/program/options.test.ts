@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../config/problems";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import { SQUID_CONFIG_ENV } from "../../components/egressProxy";
+import { AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { agentContainers, CONTAINER, containersWithRole, coreContainer, envOf, IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
 import { mockRandomValue, runProgram } from "../support/runProgram";
 import { GATEWAY_KEY_HEADER, gatewayKey } from "../../components/gatewayKey";
@@ -65,12 +66,11 @@ describe("program under mocks: stack settings", () => {
     const run = await runProgram({
       stack: "dev",
       env: host.env,
-      config: { ports: { broker: 13010, litellm: 14000, oauthBase: 11455, bindAddress: "0.0.0.0" } },
+      config: { ports: { broker: 13010, litellm: 14000, bindAddress: "0.0.0.0" } },
     });
     expect(coreContainer(run, "broker").inputs.ports).to.deep.equal([
       { ip: "0.0.0.0", external: 13010, internal: 3010, protocol: "tcp" },
     ]);
-    expect(resourceNamed(run, CONTAINER, "agent-openai-codex-1").inputs.ports[0]).to.include({ external: 11455, internal: 1455 });
     // Inside the fleet the ports never move: agents still reach litellm:4000.
     expect(envOf(resourceNamed(run, CONTAINER, "agent-aider-1")).OPENAI_API_BASE).to.equal("http://litellm:4000/v1");
     expect(run.outputs.brokerUrl).to.equal("http://127.0.0.1:13010");
@@ -118,6 +118,27 @@ describe("program under mocks: stack settings", () => {
     const none = squidOf(await runProgram({ stack: "dev", env: host.env, config: { egress: { allow: [] } } }));
     expect(none).to.not.contain("llpm_allowed");
     expect(none).to.match(/^http_access deny CONNECT !SSL_ports\nhttp_access deny all$/m);
+  });
+
+  it("subscription mode: the proxy also allows the running types' login hosts (catalogue), api_key mode does not", async () => {
+    const squidOf = (run: Awaited<ReturnType<typeof runProgram>>) => envOf(coreContainer(run, "egress-proxy"))[SQUID_CONFIG_ENV];
+    const allowedBy = (squid: string) => squid.match(/^acl llpm_allowed dstdomain -n (.*)$/m)?.[1].split(" ") ?? [];
+    const claudeOnly = { authMode: "subscription", agents: { "claude-code": 1, "openai-codex": 0, aider: 0, opencode: 0 } };
+    const claude = allowedBy(squidOf(await runProgram({ stack: "dev", env: host.env, config: claudeOnly })));
+    expect(claude).to.include.members(AGENT_CATALOGUE["claude-code"].subscription!.egressHosts);
+    expect(claude).to.not.include.members(AGENT_CATALOGUE["openai-codex"].subscription!.egressHosts);
+    const both = allowedBy(squidOf(await runProgram({ stack: "dev", env: host.env, config: { ...claudeOnly, agents: { ...claudeOnly.agents, "openai-codex": 1 } } })));
+    expect(both).to.include.members(["platform.claude.com", "auth.openai.com", "chatgpt.com"]);
+    const apiKey = allowedBy(squidOf(await runProgram({ stack: "dev", env: host.env, config: { agents: { "claude-code": 1, "openai-codex": 1 } } })));
+    for (const type of ["claude-code", "openai-codex"] as const) {
+      for (const entry of AGENT_CATALOGUE[type].subscription!.egressHosts) expect(apiKey).to.not.include(entry);
+    }
+    // The user still cannot name them: they are model-provider hosts.
+    const refused = await runProgram({ stack: "dev", env: host.env, config: { ...claudeOnly, egress: { allow: ["platform.claude.com"] } } }).then(
+      () => "accepted",
+      (error: Error) => error.message,
+    );
+    expect(refused).to.contain("egress.allow.0");
   });
 
   it("refuses bad egress config before declaring anything, naming each key and what is allowed", async () => {

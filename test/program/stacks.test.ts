@@ -128,7 +128,7 @@ for (const stack of STACKS) {
       }
     });
 
-    it("publishes only broker, LiteLLM and Codex OAuth ports, all on 127.0.0.1", () => {
+    it("publishes only broker and LiteLLM ports, on 127.0.0.1; no agent publishes any", () => {
       expect(portsOf(coreContainer(run, "broker"))).to.deep.equal([
         { ip: "127.0.0.1", external: 3010, internal: 3010, protocol: "tcp" },
       ]);
@@ -136,12 +136,7 @@ for (const stack of STACKS) {
         { ip: "127.0.0.1", external: 4000, internal: 4000, protocol: "tcp" },
       ]);
       expect(portsOf(coreContainer(run, "postgres"))).to.deep.equal([]);
-      for (let n = 1; n <= counts["openai-codex"]; n++) {
-        expect(portsOf(resourceNamed(run, CONTAINER, `agent-openai-codex-${n}`))).to.deep.equal([
-          { ip: "127.0.0.1", external: 1455 + n - 1, internal: 1455, protocol: "tcp" },
-        ]);
-      }
-      for (const type of ["claude-code", "aider", "opencode"]) {
+      for (const type of ["claude-code", "openai-codex", "aider", "opencode"]) {
         for (const c of agentContainers(run, type)) expect(portsOf(c), c.name).to.deep.equal([]);
       }
     });
@@ -377,12 +372,12 @@ for (const stack of STACKS) {
         litellmUiUrl: "http://127.0.0.1:4000/ui",
       });
       expect(run.outputs.agents.map((a: { id: string }) => a.id)).to.deep.equal(instanceIds(counts));
-      for (const agent of run.outputs.agents as { id: string; index: number; type: string; oauthPort?: number }[]) {
+      for (const agent of run.outputs.agents as { id: string; index: number; type: string }[]) {
         expect(agent, agent.id).to.deep.include({
           containerName: `llpm-${stack}-${agent.id}`,
           workspacePath: `${host.workspaceRoot}/${agent.id}`,
         });
-        expect(agent.oauthPort, agent.id).to.equal(agent.type === "openai-codex" ? 1455 + agent.index - 1 : undefined);
+        expect(agent, agent.id).to.not.have.property("oauthPort");
       }
       expect(run.outputs.litellmMasterKey).to.match(/^sk-/);
       expect(run.outputs.brokerToken).to.be.a("string").with.length.greaterThan(20);
