@@ -14,6 +14,12 @@ export const SQUID_CONFIG_ENV = "LLPM_EGRESS_SQUID_CONFIG";
 /** Debian's `proxy` user, which the Squid package runs as. */
 const PROXY_USER = "proxy";
 const TMPFS_BYTES = 16 * 1024 * 1024;
+const EGRESS_PROXY_HEALTHCHECK = [
+  `exec 3<>/dev/tcp/127.0.0.1/${EGRESS_PROXY_PORT}`,
+  "printf 'HEAD http://llpm-healthcheck/ HTTP/1.0\\r\\n\\r\\n' >&3",
+  "read -r -t 5 status <&3",
+  '[[ "$status" == HTTP/* ]]',
+].join(" && ");
 
 export interface EgressProxyArgs {
   config: FleetConfig;
@@ -55,8 +61,9 @@ export class EgressProxy extends pulumi.ComponentResource {
         cpus: canonicalCpus(1),
         ulimits: [{ name: "nofile", soft: EGRESS_PROXY_MAX_FILES, hard: EGRESS_PROXY_MAX_FILES }],
         init: true,
-        // A TCP connect with bash alone: Squid listens. (Squid does not log loopback connections.)
-        ...fleetContainerBasics(["bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${EGRESS_PROXY_PORT}`]),
+        // A whole request with bash alone: Squid answers it (a 403, unlogged: squidConfig.ts). A bare
+        // connect would do less and be logged as transaction-end-before-headers every time.
+        ...fleetContainerBasics(["bash", "-c", EGRESS_PROXY_HEALTHCHECK]),
       },
       { parent: this, ...REPLACE_BY_DELETING_FIRST },
     );
