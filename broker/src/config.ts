@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseEndpoint, type Endpoint } from "./runtime/docker/dockerEndpoint";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -17,6 +18,15 @@ const EnvSchema = z.object({
   BROKER_LOG_CAP_BYTES: positiveInt(1024 * 1024),
   BROKER_RESYNC_SECONDS: positiveInt(30),
   BROKER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DOCKER_HOST: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return undefined;
+      const parsed = parseEndpoint(value);
+      if (!parsed) ctx.addIssue({ code: "custom", message: `DOCKER_HOST=${value}: allowed: unset (the local socket), unix:///absolute/path or tcp://host:port` });
+      return parsed ?? undefined;
+    }),
 });
 
 export interface BrokerConfig {
@@ -30,6 +40,8 @@ export interface BrokerConfig {
   logCapBytes: number;
   resyncSeconds: number;
   logLevel: string;
+  /** The Docker API: in the fleet, the Docker API filter's socket; unset, the local engine's. */
+  docker: Endpoint | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -53,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     logCapBytes: e.BROKER_LOG_CAP_BYTES,
     resyncSeconds: e.BROKER_RESYNC_SECONDS,
     logLevel: e.BROKER_LOG_LEVEL,
+    docker: e.DOCKER_HOST,
   };
 }

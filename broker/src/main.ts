@@ -1,7 +1,7 @@
-import Docker from "dockerode";
 import { createBroker } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./log";
+import { dockerClient } from "./runtime/docker/dockerEndpoint";
 import { DockerRuntime } from "./runtime/docker/dockerRuntime";
 
 async function main(): Promise<void> {
@@ -14,8 +14,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(config.logLevel, config.stack);
-  // DOCKER_HOST or the default socket, as the docker CLI would pick.
-  const runtime = new DockerRuntime(new Docker(), config.stack, log);
+  const runtime = new DockerRuntime(dockerClient(config.docker), config.stack, log);
   const broker = createBroker(config, runtime, log);
   // Listening first: a dashboard reconnecting after a restart sees the jobs reconciliation finishes.
   const server = broker.app.listen(config.port, config.host, () => {

@@ -71,10 +71,11 @@ describe("program under mocks: secrets", () => {
     for (const secret of secretValues) expect(text).to.not.contain(secret);
   });
 
-  it("marks the env of every container as secret, since each holds a secret; the egress proxy's holds only its Squid config", () => {
-    for (const c of ofType(run, CONTAINER)) {
-      expect(c.secretPaths, c.name).to.deep.equal(labelsOf(c)["llpm.role"] === "egress-proxy" ? [] : ["envs"]);
-    }
+  it("marks the env of every container as secret, since each holds a secret; the Docker API filter's and the egress proxy's hold none", () => {
+    const filter = coreContainer(run, "docker-filter");
+    const noSecret = new Set(["docker-filter", "egress-proxy"]);
+    for (const c of ofType(run, CONTAINER)) expect(c.secretPaths, c.name).to.deep.equal(noSecret.has(labelsOf(c)["llpm.role"]) ? [] : ["envs"]);
+    expect(Object.keys(envOf(filter)).sort()).to.deep.equal(["DOCKER_FILTER_LISTEN", "DOCKER_FILTER_UPSTREAM", "LLPM_STACK"]);
   });
 
   it("leaves no secret value in any plain input, label or image build arg", () => {

@@ -1,4 +1,3 @@
-import Docker from "dockerode";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,13 +6,17 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createBroker, type Broker } from "../../../broker/src/app";
 import { loadConfig, type BrokerConfig } from "../../../broker/src/config";
+import { dockerClient } from "../../../broker/src/runtime/docker/dockerEndpoint";
 import { DockerRuntime } from "../../../broker/src/runtime/docker/dockerRuntime";
 import { createLogger } from "../../../broker/src/log";
+import { startDockerFilter, type RunningDockerFilter } from "./dockerFilter";
 
 export const TOKEN = "test-broker-token-0123456789abcdef";
 
 export interface RunningBroker {
   broker: Broker;
+  /** The Docker API filter this broker reaches the engine through, as in the fleet. */
+  dockerFilter: RunningDockerFilter;
   config: BrokerConfig;
   server: Server;
   url: string;
@@ -34,21 +37,26 @@ export interface StartOptions {
   beforeStart?: (url: string) => Promise<void>;
 }
 
-/** The real broker on 127.0.0.1 (random port) against the real Docker engine. */
+/**
+ * The real broker on 127.0.0.1 (random port) against the real Docker engine, reaching it only
+ * through its own Docker API filter (scoped to the same stack), as the fleet runs it.
+ */
 export async function startBroker(stack: string, dbPath: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<RunningBroker> {
+  const dockerFilter = await startDockerFilter(stack);
   const config = loadConfig({
     BROKER_TOKEN: TOKEN,
     LLPM_STACK: stack,
     BROKER_DB: dbPath,
     BROKER_PORT: "0",
     BROKER_RESYNC_SECONDS: "2",
+    DOCKER_HOST: dockerFilter.dockerHost,
     ...env,
   });
   const lines = opts.logLines;
   const log = lines
     ? createLogger("info", stack, { write: (line: string) => void lines.push(line) })
     : createLogger(process.env.BROKER_TEST_LOG ?? "silent", stack);
-  const broker = createBroker(config, new DockerRuntime(new Docker(), stack, log), log);
+  const broker = createBroker(config, new DockerRuntime(dockerClient(config.docker), stack, log), log);
   const server = await new Promise<Server>((resolve) => {
     const s = broker.app.listen(0, "127.0.0.1", () => resolve(s));
   });
@@ -58,6 +66,7 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
   const api = supertest.agent(url).set("Authorization", `Bearer ${TOKEN}`);
   return {
     broker,
+    dockerFilter,
     config,
     server,
     url,
@@ -66,6 +75,7 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       broker.close();
+      await dockerFilter.stop();
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { AgentRuntime, AgentWorkload, CommandResult, JobOutput, JobSpec, JobStream, WorkloadChange } from "../runtime";
 import { JobRecordReader, jobCommands } from "../jobRecord";
-import { LABEL } from "../../agents/labels";
+import { AGENT_ROLE, LABEL } from "../../agents/labels";
 import { workloadFromContainer } from "./workloadFromContainer";
 import { splitLines } from "./splitLines";
 
@@ -35,7 +35,7 @@ export class DockerRuntime implements AgentRuntime {
     stack: string,
     private readonly log: Logger,
   ) {
-    this.labelFilters = [`${LABEL.stack}=${stack}`, `${LABEL.role}=agent`];
+    this.labelFilters = [`${LABEL.stack}=${stack}`, `${LABEL.role}=${AGENT_ROLE}`];
   }
 
   async discover(): Promise<AgentWorkload[]> {
