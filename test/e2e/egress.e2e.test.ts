@@ -42,7 +42,8 @@ const PIP_PACKAGE = "six==1.16.0";
 
 /** What a probe needs of the fleet: networks, images, the workspace folder, the proxy and the agent. */
 function egressSubset(run: ProgramRun): ProgramRun["resources"] {
-  const skippedContainers = new Set(["postgres", "litellm", "broker"]);
+  // The Docker API filter runs from the broker's image: both go.
+  const skippedContainers = new Set(["postgres", "litellm", "docker-filter", "broker"]);
   return run.resources.filter((r) => {
     if (r.type === CONTAINER) return !skippedContainers.has(labelsOf(r)["llpm.role"]);
     if (r.type === "docker:index/image:Image") return r.name !== "image-broker";
