@@ -21,8 +21,6 @@ export interface AgentTypeEntry {
   cliBinary: string;
   /** LiteLLM model name used when the stack config names none. */
   defaultModel: string;
-  /** Port the CLI's OAuth login callback listens on inside the container, if it has one. */
-  oauthCallbackPort?: number;
   apiKey: {
     /** The variable that carries the gateway key; kept apart so the program can treat it as a secret. */
     keyVariable: string;
@@ -36,6 +34,13 @@ export interface AgentTypeEntry {
      * since its own credential takes `Authorization`. Without it the CLI does not talk to LiteLLM.
      */
     extraHeadersVariable?: string;
+    /**
+     * Provider hosts the CLI itself must reach in this mode (its login's token endpoint; Codex also
+     * its model backend, since it does not go through LiteLLM then). The egress proxy allows them
+     * only in subscription mode and only for agent types the stack runs; `egress.allow` may not
+     * name them (config/crossChecks.ts).
+     */
+    egressHosts: string[];
   };
 }
 
@@ -61,6 +66,8 @@ export const AGENT_CATALOGUE: Record<AgentType, AgentTypeEntry> = {
       // LiteLLM's Anthropic pass-through: the CLI's own OAuth token goes upstream untouched.
       env: ({ gatewayUrl }) => ({ ANTHROPIC_BASE_URL: `${gatewayUrl}/anthropic`, ...CLAUDE_QUIET }),
       extraHeadersVariable: "ANTHROPIC_CUSTOM_HEADERS",
+      // The OAuth token endpoint (login, `claude setup-token`, refresh); the browser does the rest.
+      egressHosts: ["platform.claude.com"],
     },
   },
   "openai-codex": {
@@ -68,7 +75,6 @@ export const AGENT_CATALOGUE: Record<AgentType, AgentTypeEntry> = {
     cliBinary: "codex",
     // One the pinned Codex has metadata for: with any other it adds an "error" event to every run.
     defaultModel: "gpt-5.5",
-    oauthCallbackPort: 1455,
     apiKey: {
       keyVariable: "OPENAI_API_KEY",
       // The entrypoint writes config.toml from LLPM_GATEWAY_URL/LLPM_MODEL: Codex ignores OPENAI_BASE_URL.
@@ -76,6 +82,8 @@ export const AGENT_CATALOGUE: Record<AgentType, AgentTypeEntry> = {
     },
     subscription: {
       env: () => ({ ...CODEX_HOME }),
+      // Device-code login and token refresh; then the ChatGPT backend, its model path in this mode.
+      egressHosts: ["auth.openai.com", "chatgpt.com"],
     },
   },
   aider: {

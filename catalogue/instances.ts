@@ -1,7 +1,7 @@
 /** The agent instances a config asks for, with every name derived from the naming rules. */
 import * as path from "node:path";
 import type { FleetConfig } from "../config/fleetConfig";
-import { AGENT_CATALOGUE, AGENT_TYPES, type AgentType } from "./agentTypes";
+import { AGENT_TYPES, type AgentType } from "./agentTypes";
 import { agentId, containerName } from "./naming";
 
 export interface AgentInstance {
@@ -11,13 +11,10 @@ export interface AgentInstance {
   index: number;
   containerName: string;
   workspacePath: string;
-  /** Host port of the CLI's OAuth login callback, for types that have one. */
-  oauthPort?: number;
 }
 
 /** Instance `index` of a type, whether or not the config counts that far. */
 export function agentInstance(config: FleetConfig, type: AgentType, index: number): AgentInstance {
-  const callback = AGENT_CATALOGUE[type].oauthCallbackPort;
   const id = agentId(type, index);
   return {
     id,
@@ -25,7 +22,6 @@ export function agentInstance(config: FleetConfig, type: AgentType, index: numbe
     index,
     containerName: containerName(config.stack, id),
     workspacePath: path.join(config.workspaceRoot, id),
-    ...(callback !== undefined ? { oauthPort: config.ports.oauthBase + index - 1 } : {}),
   };
 }
 

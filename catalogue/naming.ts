@@ -16,7 +16,7 @@ export const AGENT_CREDENTIALS_PATH = "/run/llpm/credentials";
 /** The variable that tells `llpm-run-job` where those files are; unset on Docker, where they are env. */
 export const AGENT_CREDENTIALS_ENV = "LLPM_CREDENTIALS_DIR";
 
-export type Role = "agent" | "broker" | "docker-filter" | "litellm" | "postgres";
+export type Role = "agent" | "broker" | "docker-filter" | "litellm" | "postgres" | "egress-proxy";
 
 /** Instance numbers start at 1: `claude-code-1`. */
 export function agentId(type: AgentType, index: number): string {
@@ -28,8 +28,20 @@ export function containerName(stack: string, member: string): string {
   return `llpm-${stack}-${member}`;
 }
 
+/** The fleet's one network with a route out: the egress proxy, LiteLLM and the broker (its published port). */
 export function networkName(stack: string): string {
   return `llpm-${stack}`;
+}
+
+/**
+ * The fleet's internal networks (Docker's `internal: true`, no route out): `agents` holds the
+ * agents and what they may reach (LiteLLM, the broker, the egress proxy); `backend` holds LiteLLM
+ * and Postgres, so no agent can reach the database.
+ */
+export type InternalNetwork = "agents" | "backend";
+
+export function internalNetworkName(stack: string, purpose: InternalNetwork): string {
+  return `llpm-${stack}-${purpose}`;
 }
 
 export function volumeName(stack: string, purpose: string): string {

@@ -2,12 +2,33 @@
 import { AGENT_CATALOGUE } from "../catalogue/agentTypes";
 import type { AgentInstance } from "../catalogue/instances";
 import type { FleetConfig } from "../config/fleetConfig";
-import { BROKER_ALIAS, LITELLM_ALIAS } from "./fleetServices";
+import { BROKER_ALIAS, EGRESS_PROXY_URL, LITELLM_ALIAS } from "./fleetServices";
 import { BROKER_PORT, LITELLM_PORT } from "../contract/ports";
 import { GATEWAY_KEY_HEADER } from "./gatewayKey";
 
 export const GATEWAY_URL = `http://${LITELLM_ALIAS}:${LITELLM_PORT}`;
 export const BROKER_URL = `http://${BROKER_ALIAS}:${BROKER_PORT}`;
+
+/** Reached directly on the agents network, never through the proxy. */
+export const NO_PROXY_HOSTS = [LITELLM_ALIAS, BROKER_ALIAS, "localhost", "127.0.0.1"];
+
+/**
+ * The egress proxy for every CLI and toolchain, in both spellings: libcurl (git, cargo) reads only
+ * the lower-case `http_proxy`, most others either. Without a proxy (`egress.mode: none`) nothing
+ * is set: there is no way out to point at.
+ */
+export function proxyEnv(config: FleetConfig): Record<string, string> {
+  if (config.egress.mode === "none") return {};
+  const noProxy = NO_PROXY_HOSTS.join(",");
+  return {
+    HTTP_PROXY: EGRESS_PROXY_URL,
+    HTTPS_PROXY: EGRESS_PROXY_URL,
+    http_proxy: EGRESS_PROXY_URL,
+    https_proxy: EGRESS_PROXY_URL,
+    NO_PROXY: noProxy,
+    no_proxy: noProxy,
+  };
+}
 
 export interface AgentSecretValues {
   /** This agent's own LiteLLM key (components/gatewayKey.ts); in subscription mode only in a CLI's extra headers. */
@@ -31,6 +52,7 @@ export function agentEnv(config: FleetConfig, agent: AgentInstance, secrets: Age
     LLPM_GATEWAY_URL: GATEWAY_URL,
     LLPM_MODEL: model,
     LLPM_CLI_OPTIONS: JSON.stringify(config.cliOptions[agent.type]),
+    ...proxyEnv(config),
   };
   if (config.authMode === "subscription") {
     if (!entry.subscription) throw new Error(`${agent.type} has no subscription mode (config validation should have refused it)`);

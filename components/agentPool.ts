@@ -2,7 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { agentToken } from "../contract/agentToken";
-import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
+import type { AgentType } from "../catalogue/agentTypes";
 import { agentInstances, type AgentInstance } from "../catalogue/instances";
 import { agentLabels } from "../catalogue/naming";
 import { WORKSPACE_DIR } from "../contract/workspace";
@@ -11,7 +11,7 @@ import type { HostUser } from "../config/hostUser";
 import { agentEnv } from "./agentEnv";
 import { agentLimits } from "./agentLimits";
 import { gatewayKey } from "./gatewayKey";
-import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
+import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { WorkspaceFolder } from "./workspaceFolder";
 
 const AGENT_HOME = "/home/agent";
@@ -20,7 +20,8 @@ export interface AgentPoolArgs {
   config: FleetConfig;
   type: AgentType;
   image: pulumi.Output<string>;
-  networkName: pulumi.Input<string>;
+  /** Internal (no route out): agents reach LiteLLM, the broker and the egress proxy only. */
+  agentsNetwork: pulumi.Input<string>;
   /** Each agent's own gateway key is derived from it (never LiteLLM's master key). */
   gatewayKeySecret: pulumi.Output<string>;
   brokerToken: pulumi.Output<string>;
@@ -67,7 +68,6 @@ export class AgentPool extends pulumi.ComponentResource {
           }),
         ),
       );
-    const callbackPort = AGENT_CATALOGUE[agent.type].oauthCallbackPort;
     new docker.Container(
       `agent-${agent.id}`,
       {
@@ -77,12 +77,10 @@ export class AgentPool extends pulumi.ComponentResource {
         labels: dockerLabels(agentLabels(config.stack, agent.type, agent.index, config.authMode)),
         user: `${uid}:${gid}`,
         envs: pulumi.secret(envs),
-        networksAdvanced: [{ name: args.networkName }],
+        networksAdvanced: [{ name: args.agentsNetwork }],
         mounts: [{ type: "bind", source: agent.workspacePath, target: WORKSPACE_DIR }, ...hostFileMounts(config, args.homeDir)],
-        ports:
-          agent.oauthPort !== undefined && callbackPort !== undefined
-            ? [publishedPort(config.ports.bindAddress, agent.oauthPort, callbackPort)]
-            : [],
+        // No published port: Docker publishes nothing of a container that sits only on internal
+        // networks. Codex logs in by device code instead (images/openai-codex/llpm-login).
         // Reaps the zombies CLIs leave behind (killed jobs, tool subprocesses).
         init: true,
         ...agentLimits(config.resources[agent.type], config.processLimit),

@@ -20,7 +20,10 @@ export interface BrokerArgs {
   projectRoot: string;
   nodeImage: string;
   extraCaCertificates: string;
-  networkName: pulumi.Input<string>;
+  /** Agents reach the broker here (signal-authenticated). */
+  agentsNetwork: pulumi.Input<string>;
+  /** Not internal: a published port reaches only a container on such a network. */
+  egressNetwork: pulumi.Input<string>;
   bindAddress: string;
   hostPort: number;
   brokerToken: pulumi.Output<string>;
@@ -87,7 +90,7 @@ export class Broker extends pulumi.ComponentResource {
             }),
           ),
         ),
-        networksAdvanced: [{ name: args.networkName, aliases: [BROKER_ALIAS] }],
+        networksAdvanced: [{ name: args.egressNetwork }, { name: args.agentsNetwork, aliases: [BROKER_ALIAS] }],
         ports: [publishedPort(args.bindAddress, args.hostPort, BROKER_PORT)],
         mounts: [
           { type: "volume", source: data.name, target: BROKER_DATA_PATH },

@@ -9,7 +9,8 @@ import { GENERATED_SECRET_KEYS } from "../config/secretKeys";
 import { AgentImages } from "./images";
 import { AgentPool } from "./agentPool";
 import { Broker } from "./broker";
-import { FleetNetwork } from "./network";
+import { EgressProxy } from "./egressProxy";
+import { FleetNetworks } from "./network";
 import { FleetSecrets } from "./fleetSecrets";
 import { LiteLlm } from "./litellm";
 import { Postgres } from "./postgres";
@@ -30,7 +31,7 @@ function urlHost(bindAddress: string): string {
   return bindAddress === "0.0.0.0" ? "127.0.0.1" : bindAddress;
 }
 
-/** The whole fleet: network, images, Postgres, LiteLLM, broker and one pool per agent type. */
+/** The whole fleet: networks, images, Postgres, LiteLLM, broker, the egress proxy and one pool per agent type. */
 export class Fleet extends pulumi.ComponentResource {
   readonly brokerUrl: string;
   readonly litellmUrl: string;
@@ -48,17 +49,19 @@ export class Fleet extends pulumi.ComponentResource {
       Object.fromEntries(GENERATED_SECRET_KEYS.map((k) => [k, args.secrets[k]])),
       child,
     );
-    const network = new FleetNetwork("network", { stack: config.stack }, child);
+    const networks = new FleetNetworks("network", { stack: config.stack }, child);
     const postgres = new Postgres(
       "postgres",
-      { stack: config.stack, image: config.postgresImage, networkName: network.name, password: secrets.postgresPassword },
+      { stack: config.stack, image: config.postgresImage, backendNetwork: networks.backend, password: secrets.postgresPassword },
       child,
     );
     new LiteLlm(
       "litellm",
       {
         config,
-        networkName: network.name,
+        agentsNetwork: networks.agents,
+        backendNetwork: networks.backend,
+        egressNetwork: networks.egress,
         masterKey: secrets.litellmMasterKey,
         gatewayKeySecret: secrets.gatewayKeySecret,
         saltKey: secrets.litellmSaltKey,
@@ -74,7 +77,8 @@ export class Fleet extends pulumi.ComponentResource {
         projectRoot: args.projectRoot,
         nodeImage: config.brokerNodeImage,
         extraCaCertificates: config.extraCaCertificates,
-        networkName: network.name,
+        agentsNetwork: networks.agents,
+        egressNetwork: networks.egress,
         bindAddress: config.ports.bindAddress,
         hostPort: config.ports.broker,
         brokerToken: secrets.brokerToken,
@@ -84,6 +88,14 @@ export class Fleet extends pulumi.ComponentResource {
       },
       child,
     );
+    // egress.mode none: no proxy at all, so agents have no way out.
+    if (config.egress.mode !== "none") {
+      new EgressProxy(
+        "egress-proxy",
+        { config, contextDir: path.join(args.projectRoot, "images", "egress-proxy"), agentsNetwork: networks.agents, egressNetwork: networks.egress },
+        child,
+      );
+    }
     const usedTypes = AGENT_TYPES.filter((t) => config.agents[t] > 0);
     const images = new AgentImages(
       "images",
@@ -105,7 +117,7 @@ export class Fleet extends pulumi.ComponentResource {
           config,
           type,
           image: images.imageFor(type),
-          networkName: network.name,
+          agentsNetwork: networks.agents,
           gatewayKeySecret: secrets.gatewayKeySecret,
           brokerToken: secrets.brokerToken,
           agentUser: args.agentUser,

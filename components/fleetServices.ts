@@ -4,12 +4,15 @@
  * (components/agentEnv.ts) is identical on both. Also the files LiteLLM reads inside its container.
  */
 import * as path from "node:path";
+import { EGRESS_PROXY_PORT } from "../contract/ports";
 import { GATEWAY_AUTH_MODULE } from "./litellmConfig";
 
 export const BROKER_ALIAS = "broker";
 /** The `node` user of the official Node image the broker's image is built on. */
 export const BROKER_USER = { uid: 1000, gid: 1000 };
 export const LITELLM_ALIAS = "litellm";
+export const EGRESS_PROXY_ALIAS = "egress-proxy";
+export const EGRESS_PROXY_URL = `http://${EGRESS_PROXY_ALIAS}:${EGRESS_PROXY_PORT}`;
 export const POSTGRES_ALIAS = "postgres";
 export const POSTGRES_PORT = 5432;
 

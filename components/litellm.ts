@@ -15,7 +15,12 @@ import { GATEWAY_AUTH_MODULE_PATH, GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, LIT
 
 export interface LiteLlmArgs {
   config: FleetConfig;
-  networkName: pulumi.Input<string>;
+  /** Where agents reach it, as `litellm`. */
+  agentsNetwork: pulumi.Input<string>;
+  /** Postgres, which no agent can reach. */
+  backendNetwork: pulumi.Input<string>;
+  /** LiteLLM's own route to the upstreams (and its published port). */
+  egressNetwork: pulumi.Input<string>;
   masterKey: pulumi.Output<string>;
   /** The secret agent gateway keys are derived from (components/gatewayKey.ts). */
   gatewayKeySecret: pulumi.Output<string>;
@@ -58,7 +63,11 @@ export class LiteLlm extends pulumi.ComponentResource {
           { file: GATEWAY_AUTH_MODULE_PATH, content: fs.readFileSync(GATEWAY_AUTH_SOURCE, "utf8") },
           { file: GATEWAY_POLICY_PATH, content: gatewayPolicyJson(config) },
         ],
-        networksAdvanced: [{ name: args.networkName, aliases: [LITELLM_ALIAS] }],
+        networksAdvanced: [
+          { name: args.egressNetwork },
+          { name: args.agentsNetwork, aliases: [LITELLM_ALIAS] },
+          { name: args.backendNetwork },
+        ],
         ports: [publishedPort(config.ports.bindAddress, config.ports.litellm, LITELLM_PORT)],
         ...memoryWithoutSwap(2048),
         // /health calls every model with auth; liveliness only says the server answers.

@@ -10,7 +10,8 @@ import { POSTGRES_DATABASE, POSTGRES_PASSWORD_ENV, POSTGRES_PLAIN_ENV, POSTGRES_
 export interface PostgresArgs {
   stack: string;
   image: string;
-  networkName: pulumi.Input<string>;
+  /** Internal, shared with LiteLLM only. */
+  backendNetwork: pulumi.Input<string>;
   password: pulumi.Output<string>;
 }
 
@@ -36,7 +37,7 @@ export class Postgres extends pulumi.ComponentResource {
         envs: pulumi.secret(
           args.password.apply((password) => envList({ ...POSTGRES_PLAIN_ENV, [POSTGRES_PASSWORD_ENV]: password })),
         ),
-        networksAdvanced: [{ name: args.networkName, aliases: [POSTGRES_ALIAS] }],
+        networksAdvanced: [{ name: args.backendNetwork, aliases: [POSTGRES_ALIAS] }],
         mounts: [{ type: "volume", source: data.name, target: POSTGRES_DATA_PATH }],
         ...memoryWithoutSwap(1024),
         // The image's entrypoint prepares the data folder as root, then drops to the postgres user.

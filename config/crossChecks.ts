@@ -1,6 +1,7 @@
 /** Rules that span several keys, checked once every default is filled in. */
-import { AGENT_CATALOGUE, AGENT_TYPES, typesWithSubscription } from "../catalogue/agentTypes";
+import { AGENT_TYPES, typesWithSubscription } from "../catalogue/agentTypes";
 import { PROCESS_LIMIT_MARGIN } from "./defaults";
+import { MODEL_PROVIDER_DOMAINS, reachesDomain } from "./egressAllowlist";
 import type { FleetConfig } from "./fleetConfig";
 import type { ConfigProblem } from "./problems";
 
@@ -12,36 +13,21 @@ interface PortClaim {
 
 /** Every host port the fleet publishes, with the key that decides it. */
 export function portClaims(config: FleetConfig): PortClaim[] {
-  const claims: PortClaim[] = [
+  return [
     { key: "ports.broker", port: config.ports.broker, what: "the broker" },
     { key: "ports.litellm", port: config.ports.litellm, what: "LiteLLM" },
   ];
-  for (const type of AGENT_TYPES) {
-    if (AGENT_CATALOGUE[type].oauthCallbackPort === undefined) continue;
-    for (let n = 1; n <= config.agents[type]; n++) {
-      claims.push({ key: "ports.oauthBase", port: config.ports.oauthBase + n - 1, what: `the OAuth callback of ${type}-${n}` });
-    }
-  }
-  return claims;
 }
 
 function portProblems(config: FleetConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const seen = new Map<number, PortClaim>();
   for (const claim of portClaims(config)) {
-    if (claim.port > 65535) {
-      problems.push({
-        key: claim.key,
-        value: config.ports.oauthBase,
-        allowed: `a base port whose range still ends at or below 65535 (${claim.what} would get ${claim.port})`,
-      });
-      continue;
-    }
     const earlier = seen.get(claim.port);
     if (earlier) {
       problems.push({
         key: claim.key,
-        value: claim.key === "ports.oauthBase" ? config.ports.oauthBase : claim.port,
+        value: claim.port,
         allowed: `a port not already used: ${claim.port} would serve both ${earlier.what} (${earlier.key}) and ${claim.what}`,
       });
     } else {
@@ -106,6 +92,27 @@ function processLimitProblems(config: FleetConfig): ConfigProblem[] {
   ];
 }
 
+function egressProblems(config: FleetConfig): ConfigProblem[] {
+  return config.egress.allow.flatMap((entry, i) => {
+    const provider = MODEL_PROVIDER_DOMAINS.find((d) => reachesDomain(entry, d));
+    return provider === undefined
+      ? []
+      : [
+          {
+            key: `egress.allow.${i}`,
+            value: entry,
+            allowed: `a host outside the model providers' domains (${provider} is one): agents reach models only through LiteLLM`,
+          },
+        ];
+  });
+}
+
 export function fleetConfigProblems(config: FleetConfig): ConfigProblem[] {
-  return [...portProblems(config), ...authModeProblems(config), ...modelProblems(config), ...processLimitProblems(config)];
+  return [
+    ...portProblems(config),
+    ...authModeProblems(config),
+    ...modelProblems(config),
+    ...processLimitProblems(config),
+    ...egressProblems(config),
+  ];
 }

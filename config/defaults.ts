@@ -13,7 +13,7 @@ export const DEFAULT_AGENT_COUNTS: Record<AgentType, number> = {
 
 export const MAX_INSTANCES_PER_TYPE = 50;
 
-export const DEFAULT_PORTS = { broker: 3010, litellm: 4000, oauthBase: 1455, bindAddress: "127.0.0.1" };
+export const DEFAULT_PORTS = { broker: 3010, litellm: 4000, bindAddress: "127.0.0.1" };
 
 export const DEFAULT_BASE_IMAGE = "ubuntu:22.04";
 export const DEFAULT_LITELLM_IMAGE = "ghcr.io/berriai/litellm:main-v1.108.14";

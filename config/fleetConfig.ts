@@ -28,6 +28,7 @@ import { expandHome, resolveWorkspaceRoot, type HostLookup } from "./hostPaths";
 import { ConfigError, type ConfigProblem } from "./problems";
 import { parseStackConfig, type StackConfigInput } from "./schema";
 import { fleetConfigProblems } from "./crossChecks";
+import { defaultEgressAllow, type EgressMode } from "./egressAllowlist";
 import { backendProblems } from "./backendChecks";
 
 export interface KubernetesSettings {
@@ -53,7 +54,7 @@ export interface FleetConfig {
   baseImage: string;
   brokerNodeImage: string;
   postgresImage: string;
-  ports: { broker: number; litellm: number; oauthBase: number; bindAddress: string };
+  ports: { broker: number; litellm: number; bindAddress: string };
   models: { agents: Record<AgentType, string>; list: ModelEntry[] };
   cliOptions: Record<AgentType, string[]>;
   litellm: {
@@ -64,6 +65,8 @@ export interface FleetConfig {
   };
   resources: Record<AgentType, AgentResources>;
   limits: Record<AgentType, AgentGatewayLimits>;
+  /** Agents' only way out (besides LiteLLM and the broker): the egress proxy. */
+  egress: { mode: EgressMode; allow: string[] };
   hostMounts: { ssh: boolean; gitconfig: boolean };
   /** PEM text trusted at build and run time; "" when none is configured. */
   extraCaCertificates: string;
@@ -111,6 +114,10 @@ export function withDefaults(input: StackConfigInput, stack: string, workspaceRo
     },
     resources: perType((t) => ({ ...DEFAULT_RESOURCES, ...input.resources?.[t] })),
     limits: perType((t) => ({ ...DEFAULT_GATEWAY_LIMITS, ...input.limits?.[t] })),
+    egress: {
+      mode: input.egress?.mode ?? "allowlist",
+      allow: input.egress?.allow ?? defaultEgressAllow(input.toolchains ?? [...KNOWN_TOOLCHAINS]),
+    },
     hostMounts: { ssh: input.hostMounts?.ssh ?? false, gitconfig: input.hostMounts?.gitconfig ?? false },
     extraCaCertificates: extraCaPem,
     toolchains: input.toolchains ?? [...KNOWN_TOOLCHAINS],

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { AGENT_TYPES, AUTH_MODES, type AgentType } from "../catalogue/agentTypes";
+import { EGRESS_HOST_ALLOWED, EGRESS_HOST_PATTERN, EGRESS_MODES } from "./egressAllowlist";
 import { BACKENDS, BROKER_IMAGE_NAME, FORBIDDEN_LITELLM_VERSIONS, KNOWN_TOOLCHAINS, MAX_INSTANCES_PER_TYPE } from "./defaults";
 import type { ConfigProblem } from "./problems";
 
@@ -109,6 +110,26 @@ const imageRefs = strict(
   >,
 );
 
+// One check, so a bad entry gives one problem.
+const egressHost = z
+  .string({ error: EGRESS_HOST_ALLOWED })
+  .refine((host) => host.length <= 253 && EGRESS_HOST_PATTERN.test(host), { error: EGRESS_HOST_ALLOWED });
+
+/** `allow` is the allowlist: with another mode it would do nothing, which is surely not what was meant. */
+const egress = strict({
+  mode: oneOf(EGRESS_MODES).optional(),
+  allow: z.array(egressHost, { error: "a list of host names or .domains" }).optional(),
+}).superRefine((value, ctx) => {
+  if (value.allow !== undefined && value.mode !== undefined && value.mode !== "allowlist") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["allow"],
+      input: value.allow,
+      message: `unset with egress.mode ${value.mode}: the list applies only to egress.mode allowlist`,
+    });
+  }
+});
+
 export const stackConfigSchema = strict({
   agents: perAgentType(wholeNumber(0, MAX_INSTANCES_PER_TYPE)),
   authMode: oneOf(AUTH_MODES).optional(),
@@ -119,7 +140,6 @@ export const stackConfigSchema = strict({
   ports: strict({
     broker: wholeNumber(1, 65535).optional(),
     litellm: wholeNumber(1, 65535).optional(),
-    oauthBase: wholeNumber(1, 65535).optional(),
     bindAddress: bindAddress.optional(),
   }).optional(),
   models: strict({
@@ -159,6 +179,7 @@ export const stackConfigSchema = strict({
       budgetUsd: decimal(0.01, 1000000).optional(),
     }),
   ),
+  egress: egress.optional(),
   jobTimeoutSeconds: wholeNumber(10, 86400).optional(),
   processLimit: wholeNumber(256, 4194304).optional(),
   backend: oneOf(BACKENDS).optional(),

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AGENT_CATALOGUE, type AgentType } from "../../catalogue/agentTypes";
+import type { AgentType } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_ENV, AGENT_CREDENTIALS_PATH, agentLabels, LABEL } from "../../catalogue/naming";
 import { WORKSPACE_DIR } from "../../contract/workspace";
 import type { FleetConfig } from "../../config/fleetConfig";
@@ -58,7 +58,6 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
     const env = agentTemplateEnv(config, type);
     const templateEnv: Record<string, string> = { ...env.plain, [AGENT_CREDENTIALS_ENV]: AGENT_CREDENTIALS_PATH };
     const labels = agentTypeLabels(config, type);
-    const callbackPort = AGENT_CATALOGUE[type].oauthCallbackPort;
     const setName = agentStatefulSetName(type);
     // A StatefulSet needs a governing Service; headless, it gives each pod a stable DNS name.
     const service = new k8s.core.v1.Service(
@@ -111,7 +110,6 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
                     { ...credentialsMount, readOnly: true },
                   ],
                   // `kubectl port-forward pod/<id> <port>` reaches the CLI's login callback.
-                  ports: callbackPort !== undefined ? [{ name: "login-callback", containerPort: callbackPort }] : [],
                   readinessProbe: { exec: { command: ["llpm-healthcheck"] }, periodSeconds: 2, timeoutSeconds: 10, failureThreshold: 3 },
                   securityContext: restrictedContainer(),
                   resources: agentResources(config.resources[type]),

@@ -10,7 +10,7 @@ import { ENGINE_SOCKET_PATH, FILTER_SOCKET_PATH } from "../../contract/dockerFil
 import { DockerFleet } from "../e2e/harness/dockerFleet";
 import { LOCAL_STAND_INS } from "../e2e/harness/imageSubstitution";
 import { e2eStackConfig, writeExtraCaFile } from "../e2e/support/fleetConfig";
-import { freePort, freePortRange } from "../e2e/support/freePorts";
+import { freePort } from "../e2e/support/freePorts";
 import { coreContainer, envOf, labelsOf } from "../support/recordedFleet";
 import { PROJECT_ROOT, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
 
@@ -34,7 +34,7 @@ describe("broker image: the program's broker and Docker API filter, on a real en
   before(async function () {
     this.timeout(15 * 60_000);
     await fleet.prepare();
-    const ports = { broker: await freePort(), litellm: await freePort(), oauthBase: await freePortRange(1) };
+    const ports = { broker: await freePort(), litellm: await freePort() };
     run = await runProgram({ stack: fleet.stack, config: e2eStackConfig(path.join(runDir, "workspaces"), ports, writeExtraCaFile(runDir)) });
     const brokerImage = coreContainer(run, "broker").inputs.image as string;
     const ofBroker = (r: RecordedResource) =>

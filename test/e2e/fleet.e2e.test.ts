@@ -16,7 +16,7 @@ import { BrokerClient, type Agent, type Job } from "./support/brokerClient";
 import { commandLines } from "./support/containerExec";
 import { Dashboard } from "./support/dashboard";
 import { e2eStackConfig, UPSTREAM_KEYS, writeExtraCaFile, type HostPorts } from "./support/fleetConfig";
-import { freePort, freePortRange } from "./support/freePorts";
+import { freePort } from "./support/freePorts";
 import { e2eStackName } from "./support/stackName";
 import { waitFor } from "../support/waitFor";
 import { buildStubImage, StubModelServer, type StubRequest } from "./support/stubModelServer";
@@ -73,7 +73,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
   const containerOf = (agentId: string) => `llpm-${stack}-${agentId}`;
 
   before(async () => {
-    ports = { broker: await freePort(), litellm: await freePort(), oauthBase: await freePortRange(2) };
+    ports = { broker: await freePort(), litellm: await freePort() };
     extraCaFile = writeExtraCaFile(runDir);
     buildStubImage(PROJECT_ROOT);
     phase(`stack ${stack}, workspaces in ${workspaceRoot}, ports ${JSON.stringify(ports)}`);

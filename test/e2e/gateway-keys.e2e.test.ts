@@ -14,7 +14,7 @@ import { coreContainer, envOf } from "../support/recordedFleet";
 import { DockerFleet, sweepStack } from "./harness/dockerFleet";
 import { LOCAL_STAND_INS } from "./harness/imageSubstitution";
 import { e2eStackConfig, writeExtraCaFile } from "./support/fleetConfig";
-import { freePort, freePortRange } from "./support/freePorts";
+import { freePort } from "./support/freePorts";
 import { e2eStackName } from "./support/stackName";
 import { buildStubImage, StubModelServer } from "./support/stubModelServer";
 import { waitFor } from "../support/waitFor";
@@ -35,7 +35,7 @@ describe("e2e: LiteLLM accepts each agent's own key on model routes only, with i
 
   before(async () => {
     buildStubImage(PROJECT_ROOT);
-    const ports = { broker: await freePort(), litellm: await freePort(), oauthBase: await freePortRange(1) };
+    const ports = { broker: await freePort(), litellm: await freePort() };
     const base = e2eStackConfig(path.join(runDir, "workspaces"), ports, writeExtraCaFile(runDir));
     const run = await runProgram({
       stack,

@@ -26,7 +26,7 @@ describe("e2e: the Postgres stand-in, as the program declares its container", fu
   let password: string;
 
   before(async () => {
-    const config = e2eStackConfig(path.join(runDir, "workspaces"), { broker: 3010, litellm: 4000, oauthBase: 1455 }, writeExtraCaFile(runDir));
+    const config = e2eStackConfig(path.join(runDir, "workspaces"), { broker: 3010, litellm: 4000 }, writeExtraCaFile(runDir));
     const { resources } = await runProgram({ stack, config });
     const postgresPart = resources.filter((r) => r.type.startsWith("docker:") && ["network", "postgres-data", "postgres"].includes(r.name));
     expect(postgresPart.map((r) => r.name).sort()).to.deep.equal(["network", "postgres", "postgres-data"]);

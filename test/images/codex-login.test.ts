@@ -1,42 +1,40 @@
-// Codex's subscription login: its callback server listens on 127.0.0.1:1455 inside the container,
-// which a published port cannot reach; the image's forwarder makes it reachable on the container's
-// own address. A stand-in callback server plays Codex's part (a real login needs a ChatGPT account).
+// Codex's subscription login in an agent that sits on an internal network, where no published port
+// reaches it: `llpm-login` uses Codex's device-code login, which needs no callback server, only the
+// provider's auth host through the egress proxy. Here the stub's proxy logger plays the proxy (it
+// records the CONNECT and refuses it: a real login needs a ChatGPT account and the internet).
 import { expect } from "chai";
+import { AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { buildAgent, buildBase, imageTag } from "./support/image-builds";
 import { docker, dockerOk, randomName } from "./support/docker-cli";
+import { startStubModelServer, type StubModelServer } from "./support/stub-model-server";
 
-const CALLBACK_STAND_IN =
-  'require("http").createServer((q, s) => s.end("callback " + q.url)).listen(1455, "127.0.0.1")';
-
-describe("openai-codex image: login callback forwarding", function () {
+describe("openai-codex image: subscription login by device code", function () {
   this.timeout(10 * 60_000);
-  const network = randomName("login-net");
   const name = randomName("codex-login");
+  let stub: StubModelServer;
 
   before(async () => {
     await buildBase();
     await buildAgent("openai-codex");
-    await dockerOk(["network", "create", network]);
-    await dockerOk(["run", "-d", "--name", name, "--network", network, "--cap-drop", "ALL",
-      "--security-opt", "no-new-privileges", "-e", "LLPM_AUTH_MODE=subscription", imageTag("openai-codex")]);
+    stub = await startStubModelServer();
+    const proxy = `http://${stub.alias}:3128`;
+    await dockerOk(["run", "-d", "--name", name, "--network", stub.network, "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+      "-e", "LLPM_AUTH_MODE=subscription", "-e", `HTTPS_PROXY=${proxy}`, "-e", `https_proxy=${proxy}`, imageTag("openai-codex")]);
   });
   after(async () => {
     await docker(["rm", "-f", name]);
-    await docker(["network", "rm", network]);
+    await stub?.stop();
   });
 
-  it("forwards the container's address:1455 to the loopback-only callback server", async () => {
-    await dockerOk(["exec", "-d", name, "node", "-e", CALLBACK_STAND_IN]);
-    await dockerOk(["exec", "-d", name, "/usr/local/lib/llpm/login-callback-forwarder"]);
-    const address = (await dockerOk(["inspect", "-f", `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, name])).trim();
-    let body = "";
-    for (let attempt = 0; attempt < 50 && !body; attempt++) {
-      body = await fetch(`http://${address}:1455/auth/callback?code=abc`, { signal: AbortSignal.timeout(1000) })
-        .then((r) => r.text())
-        .catch(() => "");
-      if (!body) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(body).to.equal("callback /auth/callback?code=abc");
+  it("asks the auth host listed for Codex's subscription mode, through the proxy, and starts no callback server", async () => {
+    const login = await docker(["exec", name, "timeout", "40", "llpm-login"], { timeoutMs: 60_000 });
+    // The proxy refused the tunnel, so the login fails (and signal-authenticated never runs).
+    expect(login.code, login.stdout + login.stderr).to.not.equal(0);
+    const connects = (await stub.proxyRequests()).map((r) => r.target);
+    expect(connects).to.include("auth.openai.com:443");
+    const authHost = connects.find((t) => t.startsWith("auth."))!.split(":")[0];
+    expect(AGENT_CATALOGUE["openai-codex"].subscription?.egressHosts).to.include(authHost);
+    expect(`${login.stdout}${login.stderr}`).to.not.contain("localhost:1455");
   });
 
   it("writes a subscription-mode config: ChatGPT login, credentials in a file, no gateway provider", async () => {

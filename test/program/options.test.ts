@@ -5,7 +5,9 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../config/problems";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
-import { agentContainers, CONTAINER, coreContainer, envOf, IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
+import { SQUID_CONFIG_ENV } from "../../components/egressProxy";
+import { AGENT_CATALOGUE } from "../../catalogue/agentTypes";
+import { agentContainers, CONTAINER, containersWithRole, coreContainer, envOf, IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
 import { mockRandomValue, runProgram } from "../support/runProgram";
 import { GATEWAY_KEY_HEADER, gatewayKey } from "../../components/gatewayKey";
 
@@ -47,7 +49,7 @@ describe("program under mocks: stack settings", () => {
       ofType(run, IMAGE)
         .map((i) => i.name)
         .sort(),
-    ).to.deep.equal(["image-aider", "image-base", "image-broker"]);
+    ).to.deep.equal(["image-aider", "image-base", "image-broker", "image-egress-proxy"]);
   });
 
   it("mounts ~/.ssh and ~/.gitconfig read-only only when asked", async () => {
@@ -64,12 +66,11 @@ describe("program under mocks: stack settings", () => {
     const run = await runProgram({
       stack: "dev",
       env: host.env,
-      config: { ports: { broker: 13010, litellm: 14000, oauthBase: 11455, bindAddress: "0.0.0.0" } },
+      config: { ports: { broker: 13010, litellm: 14000, bindAddress: "0.0.0.0" } },
     });
     expect(coreContainer(run, "broker").inputs.ports).to.deep.equal([
       { ip: "0.0.0.0", external: 13010, internal: 3010, protocol: "tcp" },
     ]);
-    expect(resourceNamed(run, CONTAINER, "agent-openai-codex-1").inputs.ports[0]).to.include({ external: 11455, internal: 1455 });
     // Inside the fleet the ports never move: agents still reach litellm:4000.
     expect(envOf(resourceNamed(run, CONTAINER, "agent-aider-1")).OPENAI_API_BASE).to.equal("http://litellm:4000/v1");
     expect(run.outputs.brokerUrl).to.equal("http://127.0.0.1:13010");
@@ -84,11 +85,84 @@ describe("program under mocks: stack settings", () => {
       env: host.env,
       config: { extraCaCertificates: caFile, litellm: { upstream: { "gpt-5": { apiBase: "http://stub:8080/v1" } } } },
     });
-    for (const image of ofType(run, IMAGE)) expect(image.inputs.build.args.EXTRA_CA_CERTIFICATES, image.name).to.equal(pem);
+    // The egress proxy installs over http and only tunnels TLS (CONNECT): it has no CA to trust.
+    for (const image of ofType(run, IMAGE).filter((i) => i.name !== "image-egress-proxy")) {
+      expect(image.inputs.build.args.EXTRA_CA_CERTIFICATES, image.name).to.equal(pem);
+    }
     const file = parseYaml(coreContainer(run, "litellm").inputs.uploads[0].content);
     expect(file.model_list.find((m: { model_name: string }) => m.model_name === "gpt-5").litellm_params.api_base).to.equal(
       "http://stub:8080/v1",
     );
+  });
+
+  it("egress.mode none: no proxy container or image, no proxy env, agents still on the internal network only", async () => {
+    const run = await runProgram({ stack: "dev", env: host.env, config: { egress: { mode: "none" } } });
+    expect(containersWithRole(run, "egress-proxy")).to.deep.equal([]);
+    expect(ofType(run, IMAGE).map((i) => i.name)).to.not.include("image-egress-proxy");
+    for (const c of agentContainers(run)) {
+      expect(Object.keys(envOf(c)).filter((k) => /proxy/i.test(k)), c.name).to.deep.equal([]);
+      expect(c.inputs.networksAdvanced, c.name).to.deep.equal([{ name: "llpm-dev-agents" }]);
+    }
+  });
+
+  it("egress.mode open: Squid allows all but private addresses; egress.allow: exactly that list", async () => {
+    const squidOf = (run: Awaited<ReturnType<typeof runProgram>>) => envOf(coreContainer(run, "egress-proxy"))[SQUID_CONFIG_ENV];
+    const open = squidOf(await runProgram({ stack: "dev", env: host.env, config: { egress: { mode: "open" } } }));
+    expect(open).to.match(/^acl llpm_private dst 127\.0\.0\.0\/8 10\.0\.0\.0\/8 172\.16\.0\.0\/12 192\.168\.0\.0\/16 169\.254\.0\.0\/16 /m);
+    expect(open).to.match(/^http_access deny llpm_private\nhttp_access allow all$/m);
+    const listed = squidOf(
+      await runProgram({ stack: "dev", env: host.env, config: { egress: { allow: ["registry.npmjs.org", ".example.com", "www.example.com"] } } }),
+    );
+    // A host under a listed domain is left out: Squid refuses a list holding both.
+    expect(listed).to.match(/^acl llpm_allowed dstdomain -n registry\.npmjs\.org \.example\.com$/m);
+    const none = squidOf(await runProgram({ stack: "dev", env: host.env, config: { egress: { allow: [] } } }));
+    expect(none).to.not.contain("llpm_allowed");
+    expect(none).to.match(/^http_access deny CONNECT !SSL_ports\nhttp_access deny all$/m);
+  });
+
+  it("subscription mode: the proxy also allows the running types' login hosts (catalogue), api_key mode does not", async () => {
+    const squidOf = (run: Awaited<ReturnType<typeof runProgram>>) => envOf(coreContainer(run, "egress-proxy"))[SQUID_CONFIG_ENV];
+    const allowedBy = (squid: string) => squid.match(/^acl llpm_allowed dstdomain -n (.*)$/m)?.[1].split(" ") ?? [];
+    const claudeOnly = { authMode: "subscription", agents: { "claude-code": 1, "openai-codex": 0, aider: 0, opencode: 0 } };
+    const claude = allowedBy(squidOf(await runProgram({ stack: "dev", env: host.env, config: claudeOnly })));
+    expect(claude).to.include.members(AGENT_CATALOGUE["claude-code"].subscription!.egressHosts);
+    expect(claude).to.not.include.members(AGENT_CATALOGUE["openai-codex"].subscription!.egressHosts);
+    const both = allowedBy(squidOf(await runProgram({ stack: "dev", env: host.env, config: { ...claudeOnly, agents: { ...claudeOnly.agents, "openai-codex": 1 } } })));
+    expect(both).to.include.members(["platform.claude.com", "auth.openai.com", "chatgpt.com"]);
+    const apiKey = allowedBy(squidOf(await runProgram({ stack: "dev", env: host.env, config: { agents: { "claude-code": 1, "openai-codex": 1 } } })));
+    for (const type of ["claude-code", "openai-codex"] as const) {
+      for (const entry of AGENT_CATALOGUE[type].subscription!.egressHosts) expect(apiKey).to.not.include(entry);
+    }
+    // The user still cannot name them: they are model-provider hosts.
+    const refused = await runProgram({ stack: "dev", env: host.env, config: { ...claudeOnly, egress: { allow: ["platform.claude.com"] } } }).then(
+      () => "accepted",
+      (error: Error) => error.message,
+    );
+    expect(refused).to.contain("egress.allow.0");
+  });
+
+  it("refuses bad egress config before declaring anything, naming each key and what is allowed", async () => {
+    const refusal = (egress: Record<string, unknown>) =>
+      runProgram({ stack: "dev", env: host.env, config: { egress } }).then(
+        () => expect.fail(`egress ${JSON.stringify(egress)} was accepted`),
+        (error: unknown) => {
+          expect(error).to.be.instanceOf(ConfigError);
+          expect((error as { recordedResources?: unknown[] }).recordedResources).to.deep.equal([]);
+          return (error as ConfigError).message;
+        },
+      );
+    const shapes = await refusal({ mode: "closed", allow: ["Registry.npmjs.org", ".com", "*.example.com"] });
+    expect(shapes).to.contain('llpm-fleet:egress.mode: got "closed"; allowed: one of allowlist, open, none');
+    for (const [i, entry] of ["Registry.npmjs.org", ".com", "*.example.com"].entries()) {
+      expect(shapes).to.contain(`llpm-fleet:egress.allow.${i}: got "${entry}"; allowed: a lower-case host name (registry.npmjs.org), or a domain`);
+    }
+    expect(await refusal({ mode: "open", allow: ["registry.npmjs.org"] })).to.contain(
+      'llpm-fleet:egress.allow: got ["registry.npmjs.org"]; allowed: unset with egress.mode open',
+    );
+    const providers = await refusal({ allow: ["registry.npmjs.org", "api.anthropic.com", ".openai.com", "chatgpt.com"] });
+    expect(providers).to.contain("(3 problems)");
+    expect(providers).to.contain('llpm-fleet:egress.allow.1: got "api.anthropic.com"; allowed: a host outside the model providers');
+    expect(providers).to.contain("agents reach models only through LiteLLM");
   });
 
   it("applies per-type resources and CLI options", async () => {

@@ -8,6 +8,8 @@ import * as fs from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
 import { GATEWAY_KEY_PREFIX, gatewayKey, usageReaderKey } from "../../components/gatewayKey";
+import { SQUID_CONFIG_ENV } from "../../components/egressProxy";
+import { MODEL_PROVIDER_DOMAINS, reachesDomain } from "../../config/egressAllowlist";
 import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/fleetServices";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
 import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
@@ -77,16 +79,16 @@ for (const stack of STACKS) {
     });
     after(() => host.remove());
 
-    it("declares one container per instance of each type, plus broker, its Docker API filter, LiteLLM and Postgres", () => {
+    it("declares one container per instance of each type, plus broker, its Docker API filter, LiteLLM, Postgres and the egress proxy", () => {
       for (const type of AGENT_TYPES) expect(agentContainers(run, type), type).to.have.length(counts[type]);
-      expect(ofType(run, CONTAINER)).to.have.length(total + 4);
+      expect(ofType(run, CONTAINER)).to.have.length(total + 5);
     });
 
     it("names containers llpm-<stack>-<id> and the core services llpm-<stack>-<service>", () => {
       const names = ofType(run, CONTAINER)
         .map((c) => c.inputs.name)
         .sort();
-      const expected = [...instanceIds(counts), "broker", "docker-filter", "litellm", "postgres"].map((m) => `llpm-${stack}-${m}`).sort();
+      const expected = [...instanceIds(counts), "broker", "docker-filter", "litellm", "postgres", "egress-proxy"].map((m) => `llpm-${stack}-${m}`).sort();
       expect(names).to.deep.equal(expected);
     });
 
@@ -127,7 +129,7 @@ for (const stack of STACKS) {
       }
     });
 
-    it("publishes only broker, LiteLLM and Codex OAuth ports, all on 127.0.0.1", () => {
+    it("publishes only broker and LiteLLM ports, on 127.0.0.1; no agent publishes any", () => {
       expect(portsOf(coreContainer(run, "broker"))).to.deep.equal([
         { ip: "127.0.0.1", external: 3010, internal: 3010, protocol: "tcp" },
       ]);
@@ -135,12 +137,7 @@ for (const stack of STACKS) {
         { ip: "127.0.0.1", external: 4000, internal: 4000, protocol: "tcp" },
       ]);
       expect(portsOf(coreContainer(run, "postgres"))).to.deep.equal([]);
-      for (let n = 1; n <= counts["openai-codex"]; n++) {
-        expect(portsOf(resourceNamed(run, CONTAINER, `agent-openai-codex-${n}`))).to.deep.equal([
-          { ip: "127.0.0.1", external: 1455 + n - 1, internal: 1455, protocol: "tcp" },
-        ]);
-      }
-      for (const type of ["claude-code", "aider", "opencode"]) {
+      for (const type of ["claude-code", "openai-codex", "aider", "opencode"]) {
         for (const c of agentContainers(run, type)) expect(portsOf(c), c.name).to.deep.equal([]);
       }
     });
@@ -221,7 +218,7 @@ for (const stack of STACKS) {
     it("builds the base image and one image per type, shared by every instance of that type", () => {
       const images = ofType(run, IMAGE);
       expect(images.map((i) => i.name).sort()).to.deep.equal(
-        ["image-base", "image-broker", ...typesInUse.map((t) => `image-${t}`)].sort(),
+        ["image-base", "image-broker", "image-egress-proxy", ...typesInUse.map((t) => `image-${t}`)].sort(),
       );
       const base = resourceNamed(run, IMAGE, "image-base").inputs;
       expect(base.skipPush).to.equal(true);
@@ -243,14 +240,64 @@ for (const stack of STACKS) {
       expect(coreContainer(run, "broker").inputs.image).to.equal(broker.imageName);
     });
 
-    it("puts everything on the fleet network under the agreed aliases", () => {
-      const network = ofType(run, "docker:index/network:Network");
-      expect(network.map((n) => n.inputs.name)).to.deep.equal([`llpm-${stack}`]);
-      const aliases = (role: "broker" | "litellm" | "postgres") => coreContainer(run, role).inputs.networksAdvanced;
-      expect(aliases("broker")).to.deep.equal([{ name: `llpm-${stack}`, aliases: ["broker"] }]);
-      expect(aliases("litellm")).to.deep.equal([{ name: `llpm-${stack}`, aliases: ["litellm"] }]);
-      expect(aliases("postgres")).to.deep.equal([{ name: `llpm-${stack}`, aliases: ["postgres"] }]);
-      for (const c of agentContainers(run)) expect(c.inputs.networksAdvanced).to.deep.equal([{ name: `llpm-${stack}` }]);
+    it("puts agents on the internal agents network only, Postgres on the internal backend network only", () => {
+      const networks = Object.fromEntries(ofType(run, "docker:index/network:Network").map((n) => [n.inputs.name, n.inputs.internal]));
+      expect(networks).to.deep.equal({ [`llpm-${stack}`]: false, [`llpm-${stack}-agents`]: true, [`llpm-${stack}-backend`]: true });
+      const joined = (c: RecordedResource) => c.inputs.networksAdvanced as { name: string; aliases?: string[] }[];
+      for (const c of agentContainers(run)) {
+        expect(joined(c), c.name).to.deep.equal([{ name: `llpm-${stack}-agents` }]);
+        for (const { name } of joined(c)) expect(networks[name], `${c.name} on ${name}`).to.equal(true);
+      }
+      expect(joined(coreContainer(run, "postgres"))).to.deep.equal([{ name: `llpm-${stack}-backend`, aliases: ["postgres"] }]);
+      // Only LiteLLM shares a network with Postgres; agents reach LiteLLM and the broker by alias.
+      expect(joined(coreContainer(run, "litellm"))).to.deep.equal([
+        { name: `llpm-${stack}` },
+        { name: `llpm-${stack}-agents`, aliases: ["litellm"] },
+        { name: `llpm-${stack}-backend` },
+      ]);
+      // The broker publishes its port, which needs a network with a route out.
+      expect(joined(coreContainer(run, "broker"))).to.deep.equal([{ name: `llpm-${stack}` }, { name: `llpm-${stack}-agents`, aliases: ["broker"] }]);
+      expect(joined(coreContainer(run, "egress-proxy"))).to.deep.equal([
+        { name: `llpm-${stack}` },
+        { name: `llpm-${stack}-agents`, aliases: ["egress-proxy"] },
+      ]);
+    });
+
+    it("runs the egress proxy hardened, with the default allowlist, and points every agent at it", () => {
+      const proxy = coreContainer(run, "egress-proxy");
+      expect(proxy.inputs).to.deep.include({
+        name: `llpm-${stack}-egress-proxy`,
+        user: "proxy",
+        readOnly: true,
+        capabilities: { drops: ["ALL"] },
+        securityOpts: ["no-new-privileges:true"],
+        memory: 256,
+        memorySwap: 256,
+        cpus: "1.0",
+        mounts: [{ type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: 16 * 1024 * 1024 } }],
+      });
+      expect(proxy.inputs.ports ?? []).to.deep.equal([]);
+      const image = resourceNamed(run, IMAGE, "image-egress-proxy").inputs;
+      expect(image.build.context).to.match(/\/images\/egress-proxy$/);
+      expect(image.build.args).to.deep.equal({ BASE_IMAGE: "node:20.20.2-bookworm-slim" });
+      expect(proxy.inputs.image).to.equal(image.imageName);
+      const squid = envOf(proxy)[SQUID_CONFIG_ENV];
+      const allowed = squid.match(/^acl llpm_allowed dstdomain -n (.+)$/m)?.[1].split(" ");
+      const config = validateFleetConfig(plainStackConfig(engineConfig(stack)), stack, fakeHost());
+      expect(allowed).to.deep.equal(config.egress.allow);
+      expect(allowed).to.include.members(["registry.npmjs.org", "pypi.org", "files.pythonhosted.org", "github.com", "deb.debian.org"]);
+      for (const provider of MODEL_PROVIDER_DOMAINS) expect(allowed!.some((h) => reachesDomain(h, provider)), provider).to.equal(false);
+      expect(squid).to.match(/^http_access allow llpm_allowed\nhttp_access deny all$/m);
+      for (const c of agentContainers(run)) {
+        expect(envOf(c), c.name).to.include({
+          HTTP_PROXY: "http://egress-proxy:3128",
+          HTTPS_PROXY: "http://egress-proxy:3128",
+          http_proxy: "http://egress-proxy:3128",
+          https_proxy: "http://egress-proxy:3128",
+          NO_PROXY: "litellm,broker,localhost,127.0.0.1",
+          no_proxy: "litellm,broker,localhost,127.0.0.1",
+        });
+      }
     });
 
     it("gives the broker no Docker socket: only its Docker API filter's, read-only, and a data volume", () => {
@@ -362,12 +409,12 @@ for (const stack of STACKS) {
         litellmUiUrl: "http://127.0.0.1:4000/ui",
       });
       expect(run.outputs.agents.map((a: { id: string }) => a.id)).to.deep.equal(instanceIds(counts));
-      for (const agent of run.outputs.agents as { id: string; index: number; type: string; oauthPort?: number }[]) {
+      for (const agent of run.outputs.agents as { id: string; index: number; type: string }[]) {
         expect(agent, agent.id).to.deep.include({
           containerName: `llpm-${stack}-${agent.id}`,
           workspacePath: `${host.workspaceRoot}/${agent.id}`,
         });
-        expect(agent.oauthPort, agent.id).to.equal(agent.type === "openai-codex" ? 1455 + agent.index - 1 : undefined);
+        expect(agent, agent.id).to.not.have.property("oauthPort");
       }
       expect(run.outputs.litellmMasterKey).to.match(/^sk-/);
       expect(run.outputs.brokerToken).to.be.a("string").with.length.greaterThan(20);

@@ -1,5 +1,6 @@
 /** Queries over a ProgramRun's recorded resources, shared by the program tests. */
 import type { ProgramRun, RecordedResource } from "./runProgram";
+import type { Role } from "../../catalogue/naming";
 
 export const CONTAINER = "docker:index/container:Container";
 export const IMAGE = "docker:index/image:Image";
@@ -28,7 +29,7 @@ export function agentContainers(run: ProgramRun, agentType?: string): RecordedRe
   return containersWithRole(run, "agent").filter((c) => agentType === undefined || labelsOf(c)["llpm.agent.type"] === agentType);
 }
 
-export function coreContainer(run: ProgramRun, role: "broker" | "docker-filter" | "litellm" | "postgres"): RecordedResource {
+export function coreContainer(run: ProgramRun, role: Exclude<Role, "agent">): RecordedResource {
   const [container, ...more] = containersWithRole(run, role);
   if (!container || more.length > 0) throw new Error(`expected exactly one ${role} container`);
   return container;

@@ -39,10 +39,9 @@ describe("agent catalogue", () => {
     expect(typesWithSubscription()).to.deep.equal(["claude-code", "openai-codex"]);
   });
 
-  it("gives Codex instances consecutive OAuth ports from oauthBase", () => {
-    const config = validConfig({ agents: { "openai-codex": 3, aider: 1 }, ports: { oauthBase: 2000 } });
-    expect(agentInstances(config, "openai-codex").map((a) => a.oauthPort)).to.deep.equal([2000, 2001, 2002]);
-    expect(agentInstances(config, "aider")[0]).to.not.have.property("oauthPort");
+  it("gives each instance its own workspace folder under the workspace root", () => {
+    const config = validConfig({ agents: { "openai-codex": 3, aider: 1 } });
+    expect(agentInstances(config, "openai-codex").map((a) => a.id)).to.deep.equal(["openai-codex-1", "openai-codex-2", "openai-codex-3"]);
     expect(agentInstances(config, "aider")[0].workspacePath).to.equal("/home/tester/.llpm/workspaces/aider-1");
   });
 });

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ConfigError, formatProblem } from "../../config/problems";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
 import { MAX_EXTRA_CA_BYTES, validateFleetConfig } from "../../config/fleetConfig";
+import { EGRESS_HOST_ALLOWED, MODEL_PROVIDER_DOMAINS, reachesDomain } from "../../config/egressAllowlist";
 import { fakeHost, problemsOf, validConfig } from "../support/stackConfig";
 
 function only(raw: Record<string, unknown>) {
@@ -15,7 +16,7 @@ describe("stack config validation", () => {
     const config = validConfig();
     expect(config.agents).to.deep.equal({ "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 });
     expect(config.authMode).to.equal("api_key");
-    expect(config.ports).to.deep.equal({ broker: 3010, litellm: 4000, oauthBase: 1455, bindAddress: "127.0.0.1" });
+    expect(config.ports).to.deep.equal({ broker: 3010, litellm: 4000, bindAddress: "127.0.0.1" });
     expect(config.workspaceRoot).to.equal("/home/tester/.llpm/workspaces");
     expect(config.models.agents).to.deep.equal({
       "claude-code": "claude-sonnet-4-5",
@@ -119,21 +120,10 @@ describe("stack config validation", () => {
     expect(p.allowed).to.contain("the broker (ports.broker)");
   });
 
-  it("refuses a Codex OAuth range that runs into the broker port", () => {
-    // Three Codex instances take 3008, 3009, 3010: the third collides with the broker.
-    const p = only({ agents: { "openai-codex": 3 }, ports: { oauthBase: 3008 } });
-    expect(p).to.include({ key: "ports.oauthBase", value: 3008 });
-    expect(p.allowed).to.contain("openai-codex-3").and.to.contain("ports.broker");
-  });
-
-  it("accepts an OAuth range next to the broker port", () => {
-    expect(validConfig({ agents: { "openai-codex": 2 }, ports: { oauthBase: 3008 } }).ports.oauthBase).to.equal(3008);
-  });
-
-  it("refuses an OAuth range that runs past 65535", () => {
-    const p = only({ agents: { "openai-codex": 2 }, ports: { oauthBase: 65535 } });
-    expect(p).to.include({ key: "ports.oauthBase", value: 65535 });
-    expect(p.allowed).to.contain("65536");
+  it("refuses ports.oauthBase, gone since agents sit on an internal network (Codex logs in by device code)", () => {
+    const p = only({ ports: { oauthBase: 1455 } });
+    expect(p.key).to.contain("ports");
+    expect(JSON.stringify(p)).to.contain("oauthBase");
   });
 
   it("refuses a relative workspace root, after ~ expansion", () => {
@@ -272,5 +262,41 @@ describe("unknown keys", () => {
     const [problem] = problemsOf({ "ports.broker": "3011" });
     expect(problem.key).to.equal("ports.broker");
     expect(problem.allowed).to.match(/^one of the keys agents, .*\(set nested values with pulumi config set --path\)$/);
+  });
+
+  it("defaults egress to the allowlist of the selected toolchains' registries, mirrors and git hosting", () => {
+    const full = validConfig().egress;
+    expect(full.mode).to.equal("allowlist");
+    expect(full.allow).to.include.members(["registry.npmjs.org", "pypi.org", "proxy.golang.org", "index.crates.io", "repo1.maven.org", "deb.debian.org", "github.com"]);
+    const small = validConfig({ toolchains: ["node", "python"] }).egress.allow;
+    expect(small).to.include.members(["registry.npmjs.org", "pypi.org", "files.pythonhosted.org", "deb.debian.org", "github.com"]);
+    expect(small).to.not.include.members(["proxy.golang.org", "index.crates.io", "repo1.maven.org"]);
+    for (const provider of MODEL_PROVIDER_DOMAINS) expect(full.allow.some((h) => reachesDomain(h, provider)), provider).to.equal(false);
+    expect(validConfig({ egress: { mode: "none" } }).egress.mode).to.equal("none");
+    expect(validConfig({ egress: { allow: ["mirror", ".corp.example"] } }).egress.allow).to.deep.equal(["mirror", ".corp.example"]);
+  });
+
+  it("refuses bad egress entries, naming the key and what is allowed", () => {
+    expect(only({ egress: { mode: "closed" } })).to.deep.equal({ key: "egress.mode", value: "closed", allowed: "one of allowlist, open, none" });
+    for (const entry of ["Registry.npmjs.org", ".com", "*.example.com", "https://github.com", "a..b", "-x.org", ""]) {
+      expect(only({ egress: { allow: [entry] } }), entry).to.deep.equal({ key: "egress.allow.0", value: entry, allowed: EGRESS_HOST_ALLOWED });
+    }
+    expect(only({ egress: { allow: "github.com" } })).to.deep.include({ key: "egress.allow", value: "github.com" });
+    expect(only({ egress: { mode: "none", allow: ["github.com"] } })).to.deep.equal({
+      key: "egress.allow",
+      value: ["github.com"],
+      allowed: "unset with egress.mode none: the list applies only to egress.mode allowlist",
+    });
+    expect(only({ egress: { open: true } })).to.deep.include({ key: "egress.open", allowed: "one of the keys mode, allow" });
+  });
+
+  it("refuses model providers in egress.allow, also through a wider domain", () => {
+    const problems = problemsOf({ egress: { allow: ["github.com", "api.openai.com", ".anthropic.com", ".googleapis.com"] } });
+    expect(problems.map((p) => [p.key, p.value])).to.deep.equal([
+      ["egress.allow.1", "api.openai.com"],
+      ["egress.allow.2", ".anthropic.com"],
+      ["egress.allow.3", ".googleapis.com"],
+    ]);
+    expect(problems[0].allowed).to.contain("agents reach models only through LiteLLM");
   });
 });

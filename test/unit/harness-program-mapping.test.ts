@@ -11,7 +11,7 @@ import { e2eStackConfig, writeExtraCaFile } from "../e2e/support/fleetConfig";
 import { PROJECT_ROOT, runProgram } from "../support/runProgram";
 
 const options = { programDir: PROJECT_ROOT, substitutions: LOCAL_STAND_INS };
-const ports = { broker: 23010, litellm: 24000, oauthBase: 21455 };
+const ports = { broker: 23010, litellm: 24000 };
 
 let caDir: string;
 
@@ -45,7 +45,7 @@ describe("e2e harness: the program's own recordings", function () {
       "network", "volume", "image", "dynamic", "container",
     ]);
     expect(steps.filter((s) => s.kind === "container").map((s) => s.resource.name)).to.deep.equal([
-      "postgres", "litellm", "docker-filter", "broker", "agent-claude-code-1", "agent-openai-codex-1", "agent-aider-1", "agent-opencode-1",
+      "postgres", "litellm", "docker-filter", "broker", "egress-proxy", "agent-claude-code-1", "agent-openai-codex-1", "agent-aider-1", "agent-opencode-1",
     ]);
   });
 
@@ -64,12 +64,12 @@ describe("e2e harness: the program's own recordings", function () {
     const agent = container(await stepsFor("dev"), "agent-openai-codex-1");
     expect(agent.User).to.equal("1000:1000");
     expect(agent.HostConfig).to.deep.include({ CapDrop: ["ALL"], SecurityOpt: ["no-new-privileges:true"], Init: true });
-    expect(agent.HostConfig?.PortBindings).to.deep.equal({ "1455/tcp": [{ HostIp: "127.0.0.1", HostPort: "21455" }] });
+    expect(agent.HostConfig?.PortBindings ?? {}).to.deep.equal({});
     expect(agent.HostConfig?.Mounts).to.deep.include({ Type: "bind", Source: "/tmp/llpm-ws/openai-codex-1", Target: "/workspace" });
   });
 
   it("maps the team stack too (more instances, same fields)", async () => {
     const steps = await stepsFor("team");
-    expect(steps.filter((s) => s.kind === "container")).to.have.length(4 + 6);
+    expect(steps.filter((s) => s.kind === "container")).to.have.length(5 + 6);
   });
 });

@@ -50,4 +50,15 @@ describe("e2e harness: the docker provider's read-back guard", () => {
   it("refuses an input it has no read-back rule for, naming it", () => {
     expect(() => readBackDifferences(recorded({ gpus: "all" }), inspected(), new Map())).to.throw('no rule for input "gpus"');
   });
+
+  it("reads a tmpfs mount back with no source and Docker's zero mode, and a changed size as a difference", () => {
+    const docker = (sizeBytes: number) =>
+      ({
+        ...inspected(),
+        HostConfig: { ...inspected().HostConfig, Mounts: [{ Type: "tmpfs", Source: "", Target: "/tmp", TmpfsOptions: { SizeBytes: sizeBytes } }] },
+      }) as unknown as Docker.ContainerInspectInfo;
+    const inputs = { mounts: [{ type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: 16 * MIB } }] };
+    expect(readBackDifferences(recorded(inputs), docker(16 * MIB), new Map())).to.deep.equal([]);
+    expect(readBackDifferences(recorded(inputs), docker(8 * MIB), new Map()).map((d) => d.field)).to.deep.equal(["mounts"]);
+  });
 });

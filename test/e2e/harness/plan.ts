@@ -11,7 +11,7 @@ export const APPLY_ORDER: readonly ResourceKind[] = ["network", "volume", "remot
 
 // Containers start dependencies first, so each finds what it talks to.
 // The Docker API filter before the broker: its socket is the broker's only way to the engine.
-const ROLE_ORDER = ["postgres", "litellm", "docker-filter", "broker", "agent"];
+const ROLE_ORDER = ["postgres", "litellm", "docker-filter", "broker", "egress-proxy", "agent"];
 
 /**
  * Types with no Docker object of their own: generated values (already in the inputs that use

@@ -44,6 +44,20 @@ export function cpusFromNanoCpus(nanoCpus: number): string {
   return `${whole}.${fraction || "0"}`;
 }
 
+interface InspectedMount {
+  Type: string;
+  Source: string;
+  Target: string;
+  ReadOnly?: boolean;
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+}
+
+/** A tmpfs mount's options come back with Docker's zero for what was not given. */
+function tmpfsOptionsInput(value: unknown): { sizeBytes: number; mode: number } {
+  const options = (value ?? {}) as { sizeBytes?: number; mode?: number };
+  return { sizeBytes: options.sizeBytes ?? 0, mode: options.mode ?? 0 };
+}
+
 const sorted = <T>(items: T[]): T[] => [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 /**
@@ -121,11 +135,13 @@ const READ_BACK: Record<string, { read(c: Inspect): unknown; input?(value: unkno
   mounts: {
     read: (c) =>
       sorted(
-        ((c.HostConfig as { Mounts?: { Type: string; Source: string; Target: string; ReadOnly?: boolean }[] }).Mounts ?? []).map((m) => ({
+        ((c.HostConfig as { Mounts?: InspectedMount[] }).Mounts ?? []).map((m) => ({
           type: m.Type,
-          source: m.Source,
+          // A tmpfs has no source: Docker reports "", the provider reads that as unset.
+          source: m.Source === "" ? undefined : m.Source,
           target: m.Target,
           readOnly: m.ReadOnly ?? false,
+          ...(m.Type === "tmpfs" ? { tmpfsOptions: { sizeBytes: m.TmpfsOptions?.SizeBytes ?? 0, mode: m.TmpfsOptions?.Mode ?? 0 } } : {}),
         })),
       ),
     // A volume's source is its resource's id in the recording, its name on the engine.
@@ -136,6 +152,7 @@ const READ_BACK: Record<string, { read(c: Inspect): unknown; input?(value: unkno
           source: references.get(m.source as string) ?? m.source,
           target: m.target,
           readOnly: m.readOnly ?? false,
+          ...(m.type === "tmpfs" ? { tmpfsOptions: tmpfsOptionsInput(m.tmpfsOptions) } : {}),
         })),
       ),
   },

@@ -15,7 +15,6 @@ export const UPSTREAM_KEYS = {
 export interface HostPorts {
   broker: number;
   litellm: number;
-  oauthBase: number;
 }
 
 /**
