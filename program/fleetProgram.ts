@@ -6,8 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { Fleet } from "../components/fleet";
-import { dockerSocketGroup, dockerSocketPath } from "../components/dockerHost";
+import { Fleet } from "../backends/docker/fleet";
+import { dockerSocketGroup, dockerSocketPath } from "../backends/docker/dockerHost";
 import { validateFleetConfig } from "../config/fleetConfig";
 import { agentUser } from "../config/hostUser";
 import { plainStackConfig, stackSecrets } from "../config/readStackConfig";

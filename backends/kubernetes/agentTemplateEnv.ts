@@ -1,5 +1,5 @@
 /**
- * An agent's environment (components/agentEnv.ts) split for a StatefulSet, whose pod template is
+ * An agent's environment (core/agentEnv.ts) split for a StatefulSet, whose pod template is
  * the same for every instance of a type: what differs per pod is either its identity (from the
  * downward API) or one of its own credentials (files, see agentCredentials.ts).
  */
@@ -7,8 +7,8 @@ import { agentToken } from "../../contract/agentToken";
 import type { AgentType } from "../../catalogue/agentTypes";
 import { agentInstance } from "../../catalogue/instances";
 import type { FleetConfig } from "../../config/fleetConfig";
-import { agentEnv } from "../../components/agentEnv";
-import { gatewayKey } from "../../components/gatewayKey";
+import { agentEnv } from "../../core/agentEnv";
+import { gatewayKey } from "../../core/gatewayKey";
 import { POD_INDEX_LABEL } from "./objectNames";
 
 /** Per-pod identity, read from the pod itself: its name is the agent id, its ordinal the index. */

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 
 export interface CoreServiceArgs {
-  /** The Service's name: the host name the rest of the fleet uses (components/fleetServices.ts). */
+  /** The Service's name: the host name the rest of the fleet uses (core/fleetServices.ts). */
   name: string;
   namespace: pulumi.Input<string>;
   /** The pods' labels: they select the pods and label the Service. */

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { coreLabels, LABEL, type Role } from "../../catalogue/naming";
-import { POSTGRES_PORT } from "../../components/fleetServices";
+import { POSTGRES_PORT } from "../../core/fleetServices";
 import { BROKER_PORT, LITELLM_PORT } from "../../contract/ports";
 import { NAMESPACE_NAME_LABEL } from "./objectNames";
 

@@ -1,6 +1,6 @@
 /**
  * Names of the Kubernetes objects the backend declares inside the fleet's namespace. Services use
- * the same names as the Docker network aliases (components/fleetServices.ts), so an agent's
+ * the same names as the Docker network aliases (core/fleetServices.ts), so an agent's
  * environment is the same on both backends.
  */
 import type { AgentType } from "../../catalogue/agentTypes";

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { coreLabels, type Role } from "../../catalogue/naming";
-import type { FleetSecretValues } from "../../components/fleetSecretValues";
-import { BROKER_TOKEN_ENV, LITELLM_SECRET_ENV, litellmProviderEnv, POSTGRES_PASSWORD_ENV, postgresDatabaseUrl } from "../../components/serviceEnv";
+import type { FleetSecretValues } from "../../core/fleetSecretValues";
+import { BROKER_TOKEN_ENV, LITELLM_SECRET_ENV, litellmProviderEnv, POSTGRES_PASSWORD_ENV, postgresDatabaseUrl } from "../../core/serviceEnv";
 import { BROKER_SECRET, LITELLM_SECRET, POSTGRES_SECRET } from "./objectNames";
 
 export interface ServiceSecretsArgs {

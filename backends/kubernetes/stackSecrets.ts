@@ -3,7 +3,7 @@
  * random provider is not used on this backend), so a missing one is a config problem.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { FleetSecretValues } from "../../components/fleetSecretValues";
+import type { FleetSecretValues } from "../../core/fleetSecretValues";
 import { ConfigError } from "../../config/problems";
 import type { StackSecrets } from "../../config/readStackConfig";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";

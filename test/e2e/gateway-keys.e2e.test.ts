@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
-import { GATEWAY_KEY_HEADER, gatewayKey, usageReaderKey } from "../../components/gatewayKey";
+import { GATEWAY_KEY_HEADER, gatewayKey, usageReaderKey } from "../../core/gatewayKey";
 import { usageByAgent } from "../../broker/src/gateway/litellmUsage";
 import { PROJECT_ROOT, mockRandomValue, runProgram } from "../support/runProgram";
 import { coreContainer, envOf } from "../support/recordedFleet";

@@ -1,10 +1,10 @@
 // Measures the README's "container start → ready" figure: each agent image, run as the program runs
-// agents (its healthcheck timing from components/containerSettings.ts), from Docker's StartedAt to
+// agents (its healthcheck timing from backends/docker/containerSettings.ts), from Docker's StartedAt to
 // the end of the first passing healthcheck (Docker's own timestamps; the broker marks the agent
 // ready on that health_status event). The images are built (or reused) as the images tier does.
 // Run: npx tsx test/images/measure-ready.ts   (RUNS=3 per type by default)
 import Docker from "dockerode";
-import { AGENT_HEALTHCHECK } from "../../components/containerSettings";
+import { AGENT_HEALTHCHECK } from "../../backends/docker/containerSettings";
 import { goDurationToNanoseconds } from "../e2e/harness/goDuration";
 import { agentProfile } from "./support/agent-environment";
 import { randomName } from "./support/docker-cli";

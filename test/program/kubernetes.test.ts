@@ -11,7 +11,7 @@ import { AGENT_CATALOGUE, AGENT_TYPES } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_PATH, LABEL } from "../../catalogue/naming";
 import { WORKSPACE_DIR } from "../../contract/workspace";
 import { BROKER_PORT, LITELLM_PORT } from "../../contract/ports";
-import { gatewayKey } from "../../components/gatewayKey";
+import { gatewayKey } from "../../core/gatewayKey";
 import { MAX_INSTANCES_PER_TYPE } from "../../config/defaults";
 import { ConfigError } from "../../config/problems";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";

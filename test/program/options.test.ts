@@ -5,11 +5,11 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../config/problems";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
-import { SQUID_CONFIG_ENV } from "../../components/egressProxy";
+import { SQUID_CONFIG_ENV } from "../../backends/docker/egressProxy";
 import { AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { agentContainers, CONTAINER, containersWithRole, coreContainer, envOf, IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
 import { mockRandomValue, runProgram } from "../support/runProgram";
-import { GATEWAY_KEY_HEADER, gatewayKey } from "../../components/gatewayKey";
+import { GATEWAY_KEY_HEADER, gatewayKey } from "../../core/gatewayKey";
 
 describe("program under mocks: stack settings", () => {
   let host: ProgramHost;

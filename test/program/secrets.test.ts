@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { agentToken } from "../../contract/agentToken";
-import { GATEWAY_KEY_PREFIX } from "../../components/gatewayKey";
+import { GATEWAY_KEY_PREFIX } from "../../core/gatewayKey";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import { agentContainers, CONTAINER, coreContainer, envOf, labelsOf, ofType, RANDOM_PASSWORD } from "../support/recordedFleet";
 import { mockRandomValue, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";

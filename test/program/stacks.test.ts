@@ -7,10 +7,10 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
-import { GATEWAY_KEY_PREFIX, gatewayKey, usageReaderKey } from "../../components/gatewayKey";
-import { SQUID_CONFIG_ENV } from "../../components/egressProxy";
+import { GATEWAY_KEY_PREFIX, gatewayKey, usageReaderKey } from "../../core/gatewayKey";
+import { SQUID_CONFIG_ENV } from "../../backends/docker/egressProxy";
 import { MODEL_PROVIDER_DOMAINS, reachesDomain } from "../../config/egressAllowlist";
-import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/fleetServices";
+import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../core/fleetServices";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
 import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
@@ -26,8 +26,8 @@ import {
   WORKSPACE_FOLDER,
 } from "../support/recordedFleet";
 import { engineConfig, mockRandomValue, PROJECT_ROOT, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
-import { canonicalCpus } from "../../components/providerReadBack";
-import { AGENT_HEALTHCHECK } from "../../components/containerSettings";
+import { canonicalCpus } from "../../backends/docker/providerReadBack";
+import { AGENT_HEALTHCHECK } from "../../backends/docker/containerSettings";
 import { fakeHost } from "../support/stackConfig";
 import { validateFleetConfig } from "../../config/fleetConfig";
 import { plainStackConfig } from "../../config/readStackConfig";

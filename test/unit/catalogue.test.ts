@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { agentEnv } from "../../components/agentEnv";
+import { agentEnv } from "../../core/agentEnv";
 import { AGENT_CATALOGUE, AGENT_TYPES, typesWithSubscription } from "../../catalogue/agentTypes";
 import { agentInstances } from "../../catalogue/instances";
 import { agentId, agentLabels, containerName, coreLabels, imageRepository } from "../../catalogue/naming";

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type Docker from "dockerode";
 import { cpusFromNanoCpus, goDurationString, readBackDifferences } from "../e2e/harness/readBack";
 import type { RecordedResource } from "../e2e/harness/recordedResource";
-import { canonicalCpus } from "../../components/providerReadBack";
+import { canonicalCpus } from "../../backends/docker/providerReadBack";
 
 const MIB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { dockerSocketGroup, dockerSocketPath } from "../../components/dockerHost";
+import { dockerSocketGroup, dockerSocketPath } from "../../backends/docker/dockerHost";
 import { resolveWorkspaceRoot } from "../../config/hostPaths";
 import { agentUser } from "../../config/hostUser";
 import { fakeHost } from "../support/stackConfig";

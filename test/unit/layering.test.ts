@@ -1,7 +1,8 @@
 /**
- * The project's layering, read from the import statements of its own sources: `contract/` depends
- * on nothing, the broker takes only `contract/` from outside its package (its image holds nothing
- * else), and the program never reaches into the broker's code.
+ * The project's layering, read from the import statements of its own sources and followed file by
+ * file: `contract/` depends on nothing; the broker takes only `contract/` from outside its package
+ * (its image holds nothing else); the program never reaches into the broker's code; the core
+ * (config, catalogue, core) reaches no backend; and the backends never reach each other.
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
@@ -9,54 +10,94 @@ import * as path from "node:path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const IMPORT = /^\s*(?:import|export)\b[^'"]*?\bfrom\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
+/** Packages only the Docker backend may use (the random provider generates its secrets). */
+const DOCKER_ONLY_PACKAGES = ["@pulumi/docker", "@pulumi/random", "dockerode"];
+const CORE = ["config", "catalogue", "core"];
 
-interface Import {
-  file: string;
-  specifier: string;
-  /** The imported file's folder relative to the root, for relative imports; null for packages. */
-  target: string | null;
-}
-
-/** TypeScript sources below `dir`, without installed or built code. */
-function sourcesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "node_modules" || entry.name === "dist" ? [] : sourcesUnder(full);
-    return entry.name.endsWith(".ts") ? [full] : [];
+/** TypeScript sources below `folder`, without installed or built code; project-relative. */
+function sourcesUnder(folder: string): string[] {
+  return fs.readdirSync(path.join(ROOT, folder), { withFileTypes: true }).flatMap((entry) => {
+    const relative = path.join(folder, entry.name);
+    if (entry.isDirectory()) return entry.name === "node_modules" || entry.name === "dist" ? [] : sourcesUnder(relative);
+    return entry.name.endsWith(".ts") ? [relative] : [];
   });
 }
 
-function importsOf(folder: string): Import[] {
-  return sourcesUnder(path.join(ROOT, folder)).flatMap((file) =>
-      [...fs.readFileSync(file, "utf8").matchAll(IMPORT)].map((m) => {
-        const specifier = m[1] ?? m[2];
-        const target = specifier.startsWith(".") ? path.relative(ROOT, path.resolve(path.dirname(file), specifier)) : null;
-        return { file: path.relative(ROOT, file), specifier, target };
-      }),
-    );
+interface FileImports {
+  /** Project files, project-relative. */
+  files: string[];
+  packages: string[];
 }
 
-const within = (target: string | null, folder: string) => target !== null && (target === folder || target.startsWith(`${folder}/`));
-const show = (imports: Import[]) => imports.map((i) => `${i.file}: ${i.specifier}`);
+function importsOf(file: string): FileImports {
+  const specifiers = [...fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
+  const files = specifiers
+    .filter((s) => s.startsWith("."))
+    .map((s) => path.relative(ROOT, path.resolve(ROOT, path.dirname(file), s)))
+    .map((base) => [`${base}.ts`, path.join(base, "index.ts"), base].find((f) => fs.existsSync(path.join(ROOT, f)) && f.endsWith(".ts")) ?? `${base}.ts`);
+  return { files, packages: specifiers.filter((s) => !s.startsWith(".")) };
+}
+
+/** Every project file reachable from the sources below `folders`, with what each imports. */
+function reachableFrom(...folders: string[]): Map<string, FileImports> {
+  const seen = new Map<string, FileImports>();
+  const queue = folders.flatMap(sourcesUnder);
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (seen.has(file)) continue;
+    const imports = importsOf(file);
+    seen.set(file, imports);
+    queue.push(...imports.files.filter((f) => fs.existsSync(path.join(ROOT, f))));
+  }
+  return seen;
+}
+
+const within = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
+const filesIn = (graph: Map<string, FileImports>, ...folders: string[]) => [...graph.keys()].filter((f) => folders.some((d) => within(f, d)));
+const dockerOnlyUses = (graph: Map<string, FileImports>) =>
+  [...graph].flatMap(([file, { packages }]) =>
+    packages.filter((p) => DOCKER_ONLY_PACKAGES.some((d) => p === d || p.startsWith(`${d}/`))).map((p) => `${file} imports ${p}`),
+  );
 
 describe("layering", () => {
-  it("finds the imports it checks (the scan is not empty)", () => {
-    expect(importsOf("broker/src").length).to.be.greaterThan(100);
-    expect(importsOf("contract").length).to.be.greaterThan(0);
+  it("follows imports far enough to mean something (the walks are not empty)", () => {
+    expect(filesIn(reachableFrom("broker/src"), "broker/src").length).to.be.greaterThan(50);
+    expect(filesIn(reachableFrom("backends/kubernetes"), "core", "config", "catalogue", "contract")).to.include.members([
+      "core/agentEnv.ts",
+      "core/litellmConfig.ts",
+      "config/fleetConfig.ts",
+      "contract/labels.ts",
+    ]);
   });
 
   it("contract/ imports only Node built-ins and itself", () => {
-    const outside = importsOf("contract").filter((i) => (i.target === null ? !i.specifier.startsWith("node:") : !within(i.target, "contract")));
-    expect(show(outside)).to.deep.equal([]);
+    const graph = reachableFrom("contract");
+    expect(filesIn(graph, ".").filter((f) => !within(f, "contract"))).to.deep.equal([]);
+    expect([...graph.values()].flatMap((i) => i.packages).filter((p) => !p.startsWith("node:"))).to.deep.equal([]);
   });
 
-  it("the broker's code imports from outside its package only contract/ (its benchmarks may use the test support)", () => {
-    const outside = importsOf("broker/src").filter((i) => i.target !== null && !within(i.target, "broker") && !within(i.target, "contract"));
-    expect(show(outside)).to.deep.equal([]);
+  it("the broker's code reaches outside its package only contract/ (its benchmarks may use the test support)", () => {
+    const graph = reachableFrom("broker/src");
+    expect(filesIn(graph, ".").filter((f) => !within(f, "broker") && !within(f, "contract"))).to.deep.equal([]);
   });
 
-  it("the program (config, catalogue, components, program) never imports the broker's code", () => {
-    const intoBroker = ["config", "catalogue", "components", "program"].flatMap(importsOf).filter((i) => within(i.target, "broker"));
-    expect(show(intoBroker)).to.deep.equal([]);
+  it("the program never reaches the broker's code", () => {
+    expect(filesIn(reachableFrom(...CORE, "backends", "program"), "broker")).to.deep.equal([]);
+  });
+
+  it("the core (config, catalogue, core) reaches no backend and no Docker-only package", () => {
+    const graph = reachableFrom(...CORE);
+    expect(filesIn(graph, "backends", "program")).to.deep.equal([]);
+    expect(dockerOnlyUses(graph)).to.deep.equal([]);
+  });
+
+  it("the kubernetes backend reaches neither the Docker backend nor a Docker-only package, nor the program", () => {
+    const graph = reachableFrom("backends/kubernetes");
+    expect(filesIn(graph, "backends/docker", "program")).to.deep.equal([]);
+    expect(dockerOnlyUses(graph)).to.deep.equal([]);
+  });
+
+  it("the Docker backend reaches nothing of the kubernetes backend, nor the program", () => {
+    expect(filesIn(reachableFrom("backends/docker"), "backends/kubernetes", "program")).to.deep.equal([]);
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { parse } from "yaml";
-import { GATEWAY_AUTH_MODULE, litellmConfigYaml } from "../../components/litellmConfig";
-import { GATEWAY_KEY_HEADER } from "../../components/gatewayKey";
+import { GATEWAY_AUTH_MODULE, litellmConfigYaml } from "../../core/litellmConfig";
+import { GATEWAY_KEY_HEADER } from "../../core/gatewayKey";
 import { validConfig } from "../support/stackConfig";
 
 describe("LiteLLM config file", () => {

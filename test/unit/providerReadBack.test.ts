@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { canonicalCapability, canonicalCpus, memoryWithoutSwap } from "../../components/providerReadBack";
+import { canonicalCapability, canonicalCpus, memoryWithoutSwap } from "../../backends/docker/providerReadBack";
 
 describe("container inputs in the docker provider's read-back form", () => {
   it("cpus: a decimal with at least one fractional digit, as read from NanoCPUs", () => {

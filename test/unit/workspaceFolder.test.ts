@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { workspaceFolderProvider } from "../../components/workspaceFolder";
+import { workspaceFolderProvider } from "../../backends/docker/workspaceFolder";
 
 describe("workspace folder provider (run directly on a temp dir)", () => {
   let root: string;

@@ -46,7 +46,7 @@ export function usageByAgent(scrape: string): Map<string, GatewayUsage> {
 export interface LitellmUsageOptions {
   /** LiteLLM's base URL, e.g. `http://litellm:4000`. */
   url: string;
-  /** A key LiteLLM accepts on `/metrics` only (the usage reader's; components/gatewayKey.ts). */
+  /** A key LiteLLM accepts on `/metrics` only (the usage reader's; core/gatewayKey.ts). */
   key: string;
   intervalMs: number;
   log: Logger;

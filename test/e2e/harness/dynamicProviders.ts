@@ -1,7 +1,7 @@
 // Pulumi dynamic resources carry their provider's code, which runProgram does not record; the
 // harness materialises them by running the program's own provider, found here by resource type.
 import type * as pulumi from "@pulumi/pulumi";
-import { workspaceFolderProvider } from "../../../components/workspaceFolder";
+import { workspaceFolderProvider } from "../../../backends/docker/workspaceFolder";
 
 export const DYNAMIC_PROVIDERS: Readonly<Record<string, pulumi.dynamic.ResourceProvider>> = {
   "pulumi-nodejs:dynamic/llpm:WorkspaceFolder": workspaceFolderProvider,

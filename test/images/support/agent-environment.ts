@@ -2,7 +2,7 @@
 // agentEnv so these tests prove what a deployed agent gets; LiteLLM's place is taken by the stub
 // (same alias and port), and a proxy logs anything that tries to leave.
 import { agentInstances } from "../../../catalogue/instances";
-import { agentEnv } from "../../../components/agentEnv";
+import { agentEnv } from "../../../core/agentEnv";
 import { validateFleetConfig } from "../../../config/fleetConfig";
 import type { AgentType } from "./image-builds";
 

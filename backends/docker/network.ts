@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { internalNetworkName, LABEL, networkName, type InternalNetwork } from "../catalogue/naming";
+import { internalNetworkName, LABEL, networkName, type InternalNetwork } from "../../catalogue/naming";
 import { dockerLabels } from "./containerSettings";
 
 /**

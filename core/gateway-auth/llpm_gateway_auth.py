@@ -1,7 +1,7 @@
 """LiteLLM custom auth for llpm-fleet (`general_settings.custom_auth: llpm_gateway_auth.user_api_key_auth`).
 
 Accepts three kinds of key and nothing else:
-- an agent key `<prefix><agentId>-<hex HMAC-SHA256(secret, context + agentId)>` (components/gatewayKey.ts):
+- an agent key `<prefix><agentId>-<hex HMAC-SHA256(secret, context + agentId)>` (core/gatewayKey.ts):
   only on the model routes of the policy file, as a non-admin caller named after the agent, with
   its type's rpm / tpm / parallel-request limits, which LiteLLM enforces without a database;
 - the usage reader's key `<prefix><usageReader.id>-<MAC>` (the broker's): only on LiteLLM's

@@ -1,11 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerName, coreLabels, volumeName } from "../catalogue/naming";
+import { containerName, coreLabels, volumeName } from "../../catalogue/naming";
 import { dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { memoryWithoutSwap } from "./providerReadBack";
 
-import { POSTGRES_ALIAS, POSTGRES_DATA_PATH, POSTGRES_ENTRYPOINT_CAPABILITIES } from "./fleetServices";
-import { POSTGRES_DATABASE, POSTGRES_PASSWORD_ENV, POSTGRES_PLAIN_ENV, POSTGRES_USER, postgresDatabaseUrl } from "./serviceEnv";
+import { POSTGRES_ALIAS, POSTGRES_DATA_PATH, POSTGRES_ENTRYPOINT_CAPABILITIES } from "../../core/fleetServices";
+import { POSTGRES_DATABASE, POSTGRES_PASSWORD_ENV, POSTGRES_PLAIN_ENV, POSTGRES_USER, postgresDatabaseUrl } from "../../core/serviceEnv";
 
 export interface PostgresArgs {
   stack: string;

@@ -1,7 +1,7 @@
 /**
  * Where the fleet's services are reached from inside the fleet, whatever the backend: the Docker
  * network aliases and the Kubernetes Service names are these same names, so an agent's environment
- * (components/agentEnv.ts) is identical on both. Also the files LiteLLM reads inside its container.
+ * (core/agentEnv.ts) is identical on both. Also the files LiteLLM reads inside its container.
  */
 import * as path from "node:path";
 import { EGRESS_PROXY_PORT } from "../contract/ports";

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { AGENT_TYPES } from "../catalogue/agentTypes";
-import { allAgentInstances, type AgentInstance } from "../catalogue/instances";
-import type { FleetConfig } from "../config/fleetConfig";
-import type { HostUser } from "../config/hostUser";
-import { configuredProviderKeys, type StackSecrets } from "../config/readStackConfig";
-import { GENERATED_SECRET_KEYS } from "../config/secretKeys";
+import { AGENT_TYPES } from "../../catalogue/agentTypes";
+import { allAgentInstances, type AgentInstance } from "../../catalogue/instances";
+import type { FleetConfig } from "../../config/fleetConfig";
+import type { HostUser } from "../../config/hostUser";
+import { configuredProviderKeys, type StackSecrets } from "../../config/readStackConfig";
+import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
 import { AgentImages } from "./images";
 import { AgentPool } from "./agentPool";
 import { Broker } from "./broker";

@@ -1,8 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
-import type { HostUser } from "../config/hostUser";
+import { AGENT_CATALOGUE, type AgentType } from "../../catalogue/agentTypes";
+import type { HostUser } from "../../config/hostUser";
 import { buildLocalImage, localImageName } from "./localImage";
 
 export interface AgentImagesArgs {

@@ -1,16 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { LITELLM_PORT } from "../contract/ports";
-import { containerName, coreLabels } from "../catalogue/naming";
-import type { FleetConfig } from "../config/fleetConfig";
+import { LITELLM_PORT } from "../../contract/ports";
+import { containerName, coreLabels } from "../../catalogue/naming";
+import type { FleetConfig } from "../../config/fleetConfig";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import * as fs from "node:fs";
 import { memoryWithoutSwap } from "./providerReadBack";
-import { gatewayPolicyJson } from "./gatewayPolicy";
-import { litellmConfigYaml } from "./litellmConfig";
-import { LITELLM_PLAIN_ENV, LITELLM_SECRET_ENV, litellmProviderEnv } from "./serviceEnv";
+import { gatewayPolicyJson } from "../../core/gatewayPolicy";
+import { litellmConfigYaml } from "../../core/litellmConfig";
+import { LITELLM_PLAIN_ENV, LITELLM_SECRET_ENV, litellmProviderEnv } from "../../core/serviceEnv";
 
-import { GATEWAY_AUTH_MODULE_PATH, GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, LITELLM_ALIAS, LITELLM_CONFIG_PATH } from "./fleetServices";
+import { GATEWAY_AUTH_MODULE_PATH, GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, LITELLM_ALIAS, LITELLM_CONFIG_PATH } from "../../core/fleetServices";
 
 
 export interface LiteLlmArgs {
@@ -22,7 +22,7 @@ export interface LiteLlmArgs {
   /** LiteLLM's own route to the upstreams (and its published port). */
   egressNetwork: pulumi.Input<string>;
   masterKey: pulumi.Output<string>;
-  /** The secret agent gateway keys are derived from (components/gatewayKey.ts). */
+  /** The secret agent gateway keys are derived from (core/gatewayKey.ts). */
   gatewayKeySecret: pulumi.Output<string>;
   saltKey: pulumi.Output<string>;
   databaseUrl: pulumi.Output<string>;

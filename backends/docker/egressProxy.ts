@@ -1,13 +1,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerName, coreLabels } from "../catalogue/naming";
-import type { FleetConfig } from "../config/fleetConfig";
+import { containerName, coreLabels } from "../../catalogue/naming";
+import type { FleetConfig } from "../../config/fleetConfig";
 import { dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { buildLocalImage } from "./localImage";
 import { canonicalCpus, memoryWithoutSwap } from "./providerReadBack";
-import { EGRESS_PROXY_MAX_FILES, squidConfig } from "./squidConfig";
-import { EGRESS_PROXY_PORT } from "../contract/ports";
-import { EGRESS_PROXY_ALIAS } from "./fleetServices";
+import { EGRESS_PROXY_MAX_FILES, squidConfig } from "../../core/squidConfig";
+import { EGRESS_PROXY_PORT } from "../../contract/ports";
+import { EGRESS_PROXY_ALIAS } from "../../core/fleetServices";
 
 /** The image's entrypoint writes the config from this variable onto the tmpfs and starts Squid on it. */
 export const SQUID_CONFIG_ENV = "LLPM_EGRESS_SQUID_CONFIG";

@@ -1,16 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { agentToken } from "../contract/agentToken";
-import type { AgentType } from "../catalogue/agentTypes";
-import { agentInstances, type AgentInstance } from "../catalogue/instances";
-import { agentLabels } from "../catalogue/naming";
-import { WORKSPACE_DIR } from "../contract/workspace";
-import type { FleetConfig } from "../config/fleetConfig";
-import type { HostUser } from "../config/hostUser";
-import { agentEnv } from "./agentEnv";
+import { agentToken } from "../../contract/agentToken";
+import type { AgentType } from "../../catalogue/agentTypes";
+import { agentInstances, type AgentInstance } from "../../catalogue/instances";
+import { agentLabels } from "../../catalogue/naming";
+import { WORKSPACE_DIR } from "../../contract/workspace";
+import type { FleetConfig } from "../../config/fleetConfig";
+import type { HostUser } from "../../config/hostUser";
+import { agentEnv } from "../../core/agentEnv";
 import { agentLimits } from "./agentLimits";
-import { gatewayKey } from "./gatewayKey";
+import { gatewayKey } from "../../core/gatewayKey";
 import { AGENT_HEALTHCHECK, dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { WorkspaceFolder } from "./workspaceFolder";
 

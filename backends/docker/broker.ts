@@ -1,17 +1,17 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { BROKER_PORT, LITELLM_PORT } from "../contract/ports";
-import { containerName, coreLabels, volumeName } from "../catalogue/naming";
-import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../contract/dockerFilter";
+import { BROKER_PORT, LITELLM_PORT } from "../../contract/ports";
+import { containerName, coreLabels, volumeName } from "../../catalogue/naming";
+import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
 import { DockerApiFilter } from "./dockerApiFilter";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
-import { usageReaderKey } from "./gatewayKey";
+import { usageReaderKey } from "../../core/gatewayKey";
 import { memoryWithoutSwap } from "./providerReadBack";
-import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, brokerPlainEnv } from "./serviceEnv";
+import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, brokerPlainEnv } from "../../core/serviceEnv";
 
-import { BROKER_ALIAS, BROKER_USER, LITELLM_ALIAS } from "./fleetServices";
+import { BROKER_ALIAS, BROKER_USER, LITELLM_ALIAS } from "../../core/fleetServices";
 
 
 export interface BrokerArgs {

@@ -1,5 +1,5 @@
 /** Resource limits of agent containers. */
-import type { AgentResources } from "../config/defaults";
+import type { AgentResources } from "../../config/defaults";
 import { canonicalCpus, memoryWithoutSwap } from "./providerReadBack";
 
 export function agentLimits(resources: AgentResources, processLimit: number) {

@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { imageRepository } from "../catalogue/naming";
+import { imageRepository } from "../../catalogue/naming";
 import { contentTag } from "./imageContent";
 
 export interface LocalImageArgs {

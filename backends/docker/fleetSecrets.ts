@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { GeneratedSecretKey } from "../config/secretKeys";
-import { GENERATED_SECRET_RESOURCE, resolveFleetSecrets } from "./fleetSecretValues";
+import type { GeneratedSecretKey } from "../../config/secretKeys";
+import { GENERATED_SECRET_RESOURCE, resolveFleetSecrets } from "../../core/fleetSecretValues";
 
 export type FleetSecretsArgs = Partial<Record<GeneratedSecretKey, pulumi.Output<string>>>;
 

@@ -31,7 +31,7 @@ export function proxyEnv(config: FleetConfig): Record<string, string> {
 }
 
 export interface AgentSecretValues {
-  /** This agent's own LiteLLM key (components/gatewayKey.ts); in subscription mode only in a CLI's extra headers. */
+  /** This agent's own LiteLLM key (core/gatewayKey.ts); in subscription mode only in a CLI's extra headers. */
   gatewayKey: string;
   /** The agent's own broker token (broker/src/auth/agentToken.ts). */
   agentToken: string;

@@ -7,7 +7,7 @@ import type { FleetConfig } from "../config/fleetConfig";
 import { PROVIDER_KEYS } from "../config/secretKeys";
 import { GATEWAY_KEY_HEADER } from "./gatewayKey";
 
-/** The auth hook's module (components/gateway-auth/<name>.py), uploaded beside the config. */
+/** The auth hook's module (core/gateway-auth/<name>.py), uploaded beside the config. */
 export const GATEWAY_AUTH_MODULE = "llpm_gateway_auth";
 
 function providerOf(model: string): string {
