@@ -4,8 +4,8 @@
  * backend puts the secret ones in a Secret and refers to it.
  */
 import { PROVIDER_KEYS } from "../config/secretKeys";
-import { GATEWAY_POLICY_PATH, POSTGRES_ALIAS, POSTGRES_PORT } from "./fleetServices";
-import { BROKER_PORT } from "../contract/ports";
+import { GATEWAY_POLICY_PATH, LITELLM_ALIAS, POSTGRES_ALIAS, POSTGRES_PORT } from "./fleetServices";
+import { BROKER_PORT, LITELLM_PORT } from "../contract/ports";
 
 export const LITELLM_PLAIN_ENV: Record<string, string> = {
   LLPM_GATEWAY_POLICY_FILE: GATEWAY_POLICY_PATH,
@@ -34,6 +34,8 @@ export function litellmProviderEnv<T>(providerKeys: Record<string, T>): { name: 
 export const BROKER_DATA_PATH = "/data";
 export const BROKER_DB_PATH = `${BROKER_DATA_PATH}/broker.db`;
 export const BROKER_TOKEN_ENV = "BROKER_TOKEN";
+/** LiteLLM's per-agent spend is read from its /metrics with this key, good for nothing else. */
+export const BROKER_USAGE_KEY_ENV = "BROKER_LITELLM_USAGE_KEY";
 
 export function brokerPlainEnv(stack: string, jobTimeoutSeconds: number): Record<string, string> {
   return {
@@ -43,6 +45,7 @@ export function brokerPlainEnv(stack: string, jobTimeoutSeconds: number): Record
     // Inside its container the broker must listen beyond loopback for the published port to reach it.
     BROKER_HOST: "0.0.0.0",
     BROKER_JOB_TIMEOUT_SECONDS: String(jobTimeoutSeconds),
+    BROKER_LITELLM_URL: `http://${LITELLM_ALIAS}:${LITELLM_PORT}`,
   };
 }
 

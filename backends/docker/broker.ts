@@ -1,7 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { BROKER_PORT, LITELLM_PORT } from "../../contract/ports";
+import { BROKER_PORT } from "../../contract/ports";
 import { containerName, coreLabels, volumeName } from "../../catalogue/naming";
 import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
 import { DockerApiFilter } from "./dockerApiFilter";
@@ -9,9 +9,9 @@ import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { usageReaderKey } from "../../core/gatewayKey";
 import { memoryWithoutSwap } from "./providerReadBack";
-import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, brokerPlainEnv } from "../../core/serviceEnv";
+import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV, brokerPlainEnv } from "../../core/serviceEnv";
 
-import { BROKER_ALIAS, BROKER_USER, LITELLM_ALIAS } from "../../core/fleetServices";
+import { BROKER_ALIAS, BROKER_USER } from "../../core/fleetServices";
 
 
 export interface BrokerArgs {
@@ -84,9 +84,7 @@ export class Broker extends pulumi.ComponentResource {
               [BROKER_TOKEN_ENV]: token,
               ...brokerPlainEnv(args.stack, args.jobTimeoutSeconds),
               DOCKER_HOST: `unix://${FILTER_SOCKET_PATH}`,
-              // LiteLLM's per-agent spend, read from its /metrics with a key good for nothing else.
-              BROKER_LITELLM_URL: `http://${LITELLM_ALIAS}:${LITELLM_PORT}`,
-              BROKER_LITELLM_USAGE_KEY: usageReaderKey(gatewayKeySecret),
+              [BROKER_USAGE_KEY_ENV]: usageReaderKey(gatewayKeySecret),
             }),
           ),
         ),

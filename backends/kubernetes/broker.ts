@@ -4,7 +4,7 @@ import { coreLabels } from "../../catalogue/naming";
 import type { FleetConfig } from "../../config/fleetConfig";
 import { BROKER_ALIAS, BROKER_USER } from "../../core/fleetServices";
 import { BROKER_PORT } from "../../contract/ports";
-import { BROKER_DATA_PATH, BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV, brokerPlainEnv } from "../../core/serviceEnv";
+import { BROKER_DATA_PATH, BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV, brokerPlainEnv } from "../../core/serviceEnv";
 import { claimSpec } from "./claims";
 import { plainEnv, podFieldEnv } from "./containerEnv";
 import { coreService } from "./coreService";
@@ -63,6 +63,7 @@ export class Broker extends pulumi.ComponentResource {
                     ...plainEnv(env),
                     podFieldEnv(BROKER_NAMESPACE_ENV, "metadata.namespace"),
                     secretEnv(BROKER_SECRET, BROKER_TOKEN_ENV),
+                    secretEnv(BROKER_SECRET, BROKER_USAGE_KEY_ENV),
                   ],
                   ports: [{ name: "http", containerPort: BROKER_PORT }],
                   volumeMounts: [{ name: "data", mountPath: BROKER_DATA_PATH }],

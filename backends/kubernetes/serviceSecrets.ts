@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { coreLabels, type Role } from "../../catalogue/naming";
 import type { FleetSecretValues } from "../../core/fleetSecretValues";
-import { BROKER_TOKEN_ENV, LITELLM_SECRET_ENV, litellmProviderEnv, POSTGRES_PASSWORD_ENV, postgresDatabaseUrl } from "../../core/serviceEnv";
+import { usageReaderKey } from "../../core/gatewayKey";
+import { BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV, LITELLM_SECRET_ENV, litellmProviderEnv, POSTGRES_PASSWORD_ENV, postgresDatabaseUrl } from "../../core/serviceEnv";
 import { BROKER_SECRET, LITELLM_SECRET, POSTGRES_SECRET } from "./objectNames";
 
 export interface ServiceSecretsArgs {
@@ -48,7 +49,10 @@ export class ServiceSecrets extends pulumi.ComponentResource {
       ...Object.fromEntries(providerEnv.map((e) => [e.name, e.value])),
     };
     declare("litellm", LITELLM_SECRET, "litellm", litellm);
-    declare("broker", BROKER_SECRET, "broker", { [BROKER_TOKEN_ENV]: secrets.brokerToken });
+    declare("broker", BROKER_SECRET, "broker", {
+      [BROKER_TOKEN_ENV]: secrets.brokerToken,
+      [BROKER_USAGE_KEY_ENV]: secrets.gatewayKeySecret.apply(usageReaderKey),
+    });
     declare("postgres", POSTGRES_SECRET, "postgres", { [POSTGRES_PASSWORD_ENV]: secrets.postgresPassword });
     this.litellmVariables = Object.keys(litellm).sort();
     this.registerOutputs({});

@@ -11,7 +11,8 @@ import { AGENT_CATALOGUE, AGENT_TYPES } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_PATH, LABEL } from "../../catalogue/naming";
 import { WORKSPACE_DIR } from "../../contract/workspace";
 import { BROKER_PORT, LITELLM_PORT } from "../../contract/ports";
-import { gatewayKey } from "../../core/gatewayKey";
+import { gatewayKey, usageReaderKey } from "../../core/gatewayKey";
+import { BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV } from "../../core/serviceEnv";
 import { MAX_INSTANCES_PER_TYPE } from "../../config/defaults";
 import { ConfigError } from "../../config/problems";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
@@ -160,6 +161,11 @@ describe("program under mocks: kubernetes backend", () => {
     for (const type of AGENT_TYPES) {
       expect(objectNamed(run, K8S.secret, `${type}-credentials`).inputs.stringData).to.not.have.property("ANTHROPIC_API_KEY");
     }
+    // The broker reads LiteLLM's per-agent usage with the usage reader's key, never the master key.
+    expect(objectNamed(run, K8S.secret, "broker-env").inputs.stringData).to.deep.equal({
+      [BROKER_TOKEN_ENV]: SECRETS.brokerToken,
+      [BROKER_USAGE_KEY_ENV]: usageReaderKey(SECRETS.gatewayKeySecret),
+    });
   });
 
   it("hands each agent its own credentials through its init container only", () => {
