@@ -2,6 +2,13 @@ import { z } from "zod";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+export const RUNTIMES = ["docker", "kubernetes"] as const;
+export type RuntimeKind = (typeof RUNTIMES)[number];
+
+/** A Kubernetes object name such as a namespace's (RFC 1123 label). */
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const optionalPath = (what: string) => z.string().min(1, `${what} must not be empty when set`).optional();
+
 const EnvSchema = z.object({
   BROKER_TOKEN: z
     .string({ error: "BROKER_TOKEN is required: the bearer token every API call must present" })
@@ -17,7 +24,27 @@ const EnvSchema = z.object({
   BROKER_LOG_CAP_BYTES: positiveInt(1024 * 1024),
   BROKER_RESYNC_SECONDS: positiveInt(30),
   BROKER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LLPM_RUNTIME: z.enum(RUNTIMES, { error: `LLPM_RUNTIME must be one of: ${RUNTIMES.join(", ")}` }).default("docker"),
+  LLPM_KUBERNETES_NAMESPACE: z
+    .string()
+    .regex(dnsLabel, "LLPM_KUBERNETES_NAMESPACE must be a namespace name: 1-63 of a-z 0-9 -, starting and ending with a letter or digit")
+    .optional(),
+  LLPM_KUBECONFIG: optionalPath("LLPM_KUBECONFIG"),
+  LLPM_KUBERNETES_CONTEXT: optionalPath("LLPM_KUBERNETES_CONTEXT"),
 });
+
+/** How the broker reaches its agents. */
+export type RuntimeConfig =
+  | { kind: "docker" }
+  | {
+      kind: "kubernetes";
+      /** null: the namespace of the pod the broker runs in (its service account's). */
+      namespace: string | null;
+      /** null: the in-cluster config of the broker's service account. */
+      kubeconfig: string | null;
+      /** null: the kubeconfig's current context. */
+      context: string | null;
+    };
 
 export interface BrokerConfig {
   token: string;
@@ -30,6 +57,7 @@ export interface BrokerConfig {
   logCapBytes: number;
   resyncSeconds: number;
   logLevel: string;
+  runtime: RuntimeConfig;
 }
 
 export class ConfigError extends Error {}
@@ -42,6 +70,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     throw new ConfigError(`invalid broker configuration:\n${problems.join("\n")}`);
   }
   const e = parsed.data;
+  const kubernetesOnly = (["LLPM_KUBERNETES_NAMESPACE", "LLPM_KUBECONFIG", "LLPM_KUBERNETES_CONTEXT"] as const).filter((k) => e[k] !== undefined);
+  if (e.LLPM_RUNTIME !== "kubernetes" && kubernetesOnly.length) {
+    throw new ConfigError(`invalid broker configuration:\n  ${kubernetesOnly.join(", ")}: only used with LLPM_RUNTIME=kubernetes (it is ${e.LLPM_RUNTIME})`);
+  }
+  if (e.LLPM_KUBERNETES_CONTEXT !== undefined && e.LLPM_KUBECONFIG === undefined) {
+    throw new ConfigError("invalid broker configuration:\n  LLPM_KUBERNETES_CONTEXT: needs LLPM_KUBECONFIG (the in-cluster config has no contexts)");
+  }
   return {
     token: e.BROKER_TOKEN,
     stack: e.LLPM_STACK,
@@ -53,5 +88,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     logCapBytes: e.BROKER_LOG_CAP_BYTES,
     resyncSeconds: e.BROKER_RESYNC_SECONDS,
     logLevel: e.BROKER_LOG_LEVEL,
+    runtime:
+      e.LLPM_RUNTIME === "docker"
+        ? { kind: "docker" }
+        : {
+            kind: "kubernetes",
+            namespace: e.LLPM_KUBERNETES_NAMESPACE ?? null,
+            kubeconfig: e.LLPM_KUBECONFIG ?? null,
+            context: e.LLPM_KUBERNETES_CONTEXT ?? null,
+          },
   };
 }

@@ -1,0 +1,124 @@
+/**
+ * Agent pods of the broker's fake agent image (test/broker/fixtures/agent-image) in a namespace of
+ * their own on the real cluster, labelled like the program's agents and hardened like them.
+ * `cleanup` deletes the namespace and everything in it.
+ */
+import { CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import Docker from "dockerode";
+import { randomBytes } from "node:crypto";
+import { LABEL } from "../../../broker/src/agents/labels";
+import { ensureAgentImage } from "../../broker/support/agentImage";
+import { waitFor } from "../waitFor";
+import { kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "./cluster";
+
+/** The fake agent image's user (its base's `node`). */
+const AGENT_UID = 1000;
+/** The agent's container: first in the pod, as the runtime expects. */
+export const AGENT_CONTAINER = "agent";
+
+export class KubernetesAgentFleet {
+  readonly namespace = `llpmt-krt-${randomBytes(3).toString("hex")}`;
+  /** The stack label's value; the namespace holds only this test's pods, plus decoys it makes. */
+  readonly stack = this.namespace;
+  kubeconfigPath = "";
+  kc!: KubeConfig;
+  core!: CoreV1Api;
+  private image = "";
+
+  async prepare(): Promise<void> {
+    this.kubeconfigPath = await startCluster();
+    this.kc = kubeConfigFrom(this.kubeconfigPath);
+    this.core = this.kc.makeApiClient(CoreV1Api);
+    this.image = await ensureAgentImage(new Docker());
+    await loadImages(this.image);
+    await this.core.createNamespace({ body: { metadata: { name: this.namespace, labels: { "llpm-test": "broker-runtime" } } } });
+    // The ServiceAccount admission refuses pods until the namespace's default account exists.
+    await waitFor("default service account", () => this.core.readNamespacedServiceAccount({ namespace: this.namespace, name: "default" }), 30000);
+  }
+
+  /** A hardened agent pod: non-root, no capabilities, no privilege escalation, read-only root, limits. */
+  agentPod(type: string, index: number, opts: { stack?: string; authMode?: "api_key" | "subscription" } = {}): V1Pod {
+    const id = `${type}-${index}`;
+    const stack = opts.stack ?? this.stack;
+    return {
+      metadata: {
+        name: id,
+        labels: {
+          [LABEL.stack]: stack,
+          [LABEL.role]: "agent",
+          [LABEL.agentId]: id,
+          [LABEL.agentType]: type,
+          [LABEL.agentIndex]: String(index),
+          [LABEL.authMode]: opts.authMode ?? "api_key",
+        },
+      },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: AGENT_UID,
+          runAsGroup: AGENT_UID,
+          fsGroup: AGENT_UID,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: [
+          {
+            name: AGENT_CONTAINER,
+            image: this.image,
+            imagePullPolicy: "Never",
+            env: [
+              { name: "LLPM_AGENT_ID", value: id },
+              { name: "LLPM_AGENT_TYPE", value: type },
+              { name: "LLPM_STACK", value: stack },
+            ],
+            securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+            // The image's HEALTHCHECK, which Kubernetes ignores, as a readiness probe.
+            readinessProbe: { exec: { command: ["llpm-healthcheck"] }, periodSeconds: 1, failureThreshold: 1 },
+            // Small: the node has 2 cores, and with only limits set the requests equal them.
+            resources: { limits: { memory: "128Mi", cpu: "250m" } },
+            // The read-only root leaves these writable: the workspace and the supervisor's job files.
+            volumeMounts: [
+              { name: "workspace", mountPath: "/workspace" },
+              { name: "tmp", mountPath: "/tmp" },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "workspace", emptyDir: {} },
+          { name: "tmp", emptyDir: {} },
+        ],
+      },
+    };
+  }
+
+  async startAgent(type: string, index: number, opts: { stack?: string; authMode?: "api_key" | "subscription" } = {}): Promise<V1Pod> {
+    return this.core.createNamespacedPod({ namespace: this.namespace, body: this.agentPod(type, index, opts) });
+  }
+
+  /** Resolves once the pod's readiness probe passes; a timeout says why it is not ready. */
+  podReady(name: string, timeoutMs = 120000): Promise<V1Pod> {
+    return waitFor(
+      `pod ${name} ready`,
+      async () => {
+        const pod = await this.core.readNamespacedPod({ namespace: this.namespace, name });
+        const conditions = pod.status?.conditions ?? [];
+        if (conditions.some((c) => c.type === "Ready" && c.status === "True")) return pod;
+        const waiting = pod.status?.containerStatuses?.map((c) => c.state?.waiting?.reason).filter(Boolean);
+        throw new Error(conditions.filter((c) => c.status !== "True").map((c) => `${c.type}: ${c.reason ?? ""} ${c.message ?? ""}`).join("; ") + ` ${waiting?.join(",") ?? ""}`);
+      },
+      timeoutMs,
+    );
+  }
+
+  async deletePod(name: string, gracePeriodSeconds = 0): Promise<void> {
+    await this.core.deleteNamespacedPod({ namespace: this.namespace, name, gracePeriodSeconds });
+  }
+
+  async cleanup(): Promise<void> {
+    if (!this.core) return;
+    await this.core.deleteNamespace({ name: this.namespace }).catch(() => undefined);
+    await waitForNamespaceGone(this.core, this.namespace).catch(() => undefined);
+  }
+}
