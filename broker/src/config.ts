@@ -1,9 +1,7 @@
 import { z } from "zod";
+import { RUNTIMES } from "./runtime/runtime";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
-export const RUNTIMES = ["docker", "kubernetes"] as const;
-export type RuntimeKind = (typeof RUNTIMES)[number];
 
 /** A Kubernetes object name such as a namespace's (RFC 1123 label). */
 const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

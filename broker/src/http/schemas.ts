@@ -5,6 +5,7 @@ import { DEFAULT_DIFF_MAX_BYTES, MAX_DIFF_MAX_BYTES } from "../diff/jobDiff";
 import { JOB_STATES, LOG_STREAMS } from "../jobs/jobTypes";
 import type { TimelineEntry as TimelineEntryType } from "../parsers/timeline";
 import { TOOL_INPUT_CAP_CHARS, TOOL_OUTPUT_CAP_CHARS } from "../parsers/timeline";
+import { RUNTIMES } from "../runtime/runtime";
 
 export const MAX_PROMPT_BYTES = 1024 * 1024;
 /** Above the prompt limit so an oversized prompt gets the schema's precise message, not a bare 413. */
@@ -112,7 +113,7 @@ export const Agent = z.object({
   id: z.string(),
   type: z.string(),
   index: z.number().int().nullable(),
-  source: z.enum(["docker", "external"]),
+  source: z.enum([...RUNTIMES, "external"]),
   container: z.string().nullable(),
   state: z.enum(AGENT_STATES),
   authMode: z.enum(["api_key", "subscription"]),

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { AgentRuntime, AgentWorkload, CommandResult, JobOutput, JobSpec, JobStream, WorkloadChange } from "./runtime";
+import type { AgentRuntime, AgentWorkload, CommandResult, JobOutput, JobSpec, JobStream, RuntimeKind, WorkloadChange } from "./runtime";
 import { JobRecordReader, jobCommands } from "./jobRecord";
 
 /** A failing command explains itself at the end of its stderr. */
@@ -24,6 +24,8 @@ export interface RunningExec {
  * discovery and one primitive, running a command in /workspace of a workload with optional stdin.
  */
 export abstract class ExecAgentRuntime implements AgentRuntime {
+  abstract readonly kind: RuntimeKind;
+
   constructor(protected readonly log: Logger) {}
 
   abstract discover(): Promise<AgentWorkload[]>;

@@ -3,6 +3,10 @@
  * replace Docker without touching jobs, agents or HTTP. Docker is the first implementation.
  */
 
+/** The runtimes the broker can reach agents through (`LLPM_RUNTIME`). */
+export const RUNTIMES = ["docker", "kubernetes"] as const;
+export type RuntimeKind = (typeof RUNTIMES)[number];
+
 export type HealthStatus = "none" | "starting" | "healthy" | "unhealthy";
 
 /** What the runtime knows about one agent workload, independent of the broker's own state. */
@@ -75,6 +79,7 @@ export interface JobStream {
  * same commands through its own exec.
  */
 export interface AgentRuntime {
+  readonly kind: RuntimeKind;
   discover(): Promise<AgentWorkload[]>;
   /** Reports changes until the returned function is called; reconnects by itself. */
   watch(onChange: (change: WorkloadChange) => void): () => void;

@@ -1,4 +1,3 @@
-import Docker from "dockerode";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createBroker, type Broker } from "../../../broker/src/app";
 import { loadConfig, type BrokerConfig } from "../../../broker/src/config";
-import { DockerRuntime } from "../../../broker/src/runtime/docker/dockerRuntime";
+import { createRuntime } from "../../../broker/src/runtime/createRuntime";
 import { createLogger } from "../../../broker/src/log";
 
 export const TOKEN = "test-broker-token-0123456789abcdef";
@@ -34,7 +33,10 @@ export interface StartOptions {
   beforeStart?: (url: string) => Promise<void>;
 }
 
-/** The real broker on 127.0.0.1 (random port) against the real Docker engine. */
+/**
+ * The real broker on 127.0.0.1 (random port) against the real Docker engine, or the runtime `env`
+ * selects (an AgentFleet's brokerEnv), built as main.ts builds it.
+ */
 export async function startBroker(stack: string, dbPath: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<RunningBroker> {
   const config = loadConfig({
     BROKER_TOKEN: TOKEN,
@@ -48,7 +50,7 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
   const log = lines
     ? createLogger("info", stack, { write: (line: string) => void lines.push(line) })
     : createLogger(process.env.BROKER_TEST_LOG ?? "silent", stack);
-  const broker = createBroker(config, new DockerRuntime(new Docker(), stack, log), log);
+  const broker = createBroker(config, createRuntime(config, log), log);
   const server = await new Promise<Server>((resolve) => {
     const s = broker.app.listen(0, "127.0.0.1", () => resolve(s));
   });

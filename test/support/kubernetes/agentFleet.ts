@@ -7,16 +7,23 @@ import { CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node"
 import Docker from "dockerode";
 import { randomBytes } from "node:crypto";
 import { LABEL } from "../../../broker/src/agents/labels";
+import type { AgentFleet, AgentPlacement, StartAgentOptions } from "../../broker/support/agentFleet";
 import { ensureAgentImage } from "../../broker/support/agentImage";
 import { waitFor } from "../waitFor";
-import { kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "./cluster";
+import { execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "./cluster";
 
 /** The fake agent image's user (its base's `node`). */
 const AGENT_UID = 1000;
 /** The agent's container: first in the pod, as the runtime expects. */
 export const AGENT_CONTAINER = "agent";
+/** The agent's main process runs under a shell that records its pid, so a test can SIGKILL it (pid 1 cannot be). */
+const MAIN_PID_FILE = "/tmp/llpm-main.pid";
 
-export class KubernetesAgentFleet {
+type PodOptions = StartAgentOptions & { stack?: string };
+
+export class KubernetesAgentFleet implements AgentFleet {
+  readonly runtime = "kubernetes";
+  readonly killedReason = "Error, exit code 137";
   readonly namespace = `llpmt-krt-${randomBytes(3).toString("hex")}`;
   /** The stack label's value; the namespace holds only this test's pods, plus decoys it makes. */
   readonly stack = this.namespace;
@@ -37,7 +44,7 @@ export class KubernetesAgentFleet {
   }
 
   /** A hardened agent pod: non-root, no capabilities, no privilege escalation, read-only root, limits. */
-  agentPod(type: string, index: number, opts: { stack?: string; authMode?: "api_key" | "subscription" } = {}): V1Pod {
+  agentPod(type: string, index: number, opts: PodOptions = {}): V1Pod {
     const id = `${type}-${index}`;
     const stack = opts.stack ?? this.stack;
     return {
@@ -54,6 +61,8 @@ export class KubernetesAgentFleet {
       },
       spec: {
         terminationGracePeriodSeconds: 1,
+        // A killed agent stays stopped, as a Docker container without a restart policy does.
+        restartPolicy: "Never",
         automountServiceAccountToken: false,
         enableServiceLinks: false,
         securityContext: {
@@ -68,6 +77,7 @@ export class KubernetesAgentFleet {
             name: AGENT_CONTAINER,
             image: this.image,
             imagePullPolicy: "Never",
+            command: ["sh", "-c", `sleep infinity & echo $! > ${MAIN_PID_FILE}; wait $!`],
             env: [
               { name: "LLPM_AGENT_ID", value: id },
               { name: "LLPM_AGENT_TYPE", value: type },
@@ -75,7 +85,7 @@ export class KubernetesAgentFleet {
             ],
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
             // The image's HEALTHCHECK, which Kubernetes ignores, as a readiness probe.
-            readinessProbe: { exec: { command: ["llpm-healthcheck"] }, periodSeconds: 1, failureThreshold: 1 },
+            ...(opts.noHealthcheck ? {} : { readinessProbe: { exec: { command: ["llpm-healthcheck"] }, periodSeconds: 1, failureThreshold: 1 } }),
             // Small: the node has 2 cores, and with only limits set the requests equal them.
             resources: { limits: { memory: "128Mi", cpu: "250m" } },
             // The read-only root leaves these writable: the workspace and the supervisor's job files.
@@ -93,8 +103,10 @@ export class KubernetesAgentFleet {
     };
   }
 
-  async startAgent(type: string, index: number, opts: { stack?: string; authMode?: "api_key" | "subscription" } = {}): Promise<V1Pod> {
-    return this.core.createNamespacedPod({ namespace: this.namespace, body: this.agentPod(type, index, opts) });
+  /** Creates the agent's pod and waits until it is ready. */
+  async startAgent(type: string, index: number, opts: PodOptions = {}): Promise<V1Pod> {
+    const pod = await this.core.createNamespacedPod({ namespace: this.namespace, body: this.agentPod(type, index, opts) });
+    return this.podReady(pod.metadata!.name!);
   }
 
   /** Resolves once the pod's readiness probe passes; a timeout says why it is not ready. */
@@ -114,6 +126,38 @@ export class KubernetesAgentFleet {
 
   async deletePod(name: string, gracePeriodSeconds = 0): Promise<void> {
     await this.core.deleteNamespacedPod({ namespace: this.namespace, name, gracePeriodSeconds });
+  }
+
+  async killAgent(agentId: string): Promise<void> {
+    await this.exec(agentId, ["sh", "-c", `kill -KILL "$(cat ${MAIN_PID_FILE})"`]);
+  }
+
+  async removeAgent(agentId: string): Promise<void> {
+    await this.deletePod(agentId);
+  }
+
+  async exec(agentId: string, cmd: string[]): Promise<string> {
+    const r = await execInPod(this.kc, this.namespace, agentId, AGENT_CONTAINER, cmd);
+    const code = exitCode(r.status);
+    if (code !== 0) throw new Error(`${cmd.join(" ")} in ${agentId} exited with ${code}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  readWorkspaceFile(agentId: string, file: string): Promise<string> {
+    return this.exec(agentId, ["cat", `/workspace/${file}`]);
+  }
+
+  brokerEnv(): Record<string, string> {
+    return { LLPM_RUNTIME: "kubernetes", LLPM_KUBECONFIG: this.kubeconfigPath, LLPM_KUBERNETES_NAMESPACE: this.namespace };
+  }
+
+  placement(agentId: string): AgentPlacement {
+    return {
+      source: "kubernetes",
+      container: agentId,
+      workspacePath: null,
+      attachCommand: `kubectl -n ${this.namespace} exec -it ${agentId} -c ${AGENT_CONTAINER} -- bash`,
+    };
   }
 
   async cleanup(): Promise<void> {

@@ -26,6 +26,7 @@ function isNotFound(err: unknown): boolean {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class DockerRuntime extends ExecAgentRuntime {
+  readonly kind = "docker";
   private readonly labelFilters: string[];
 
   constructor(

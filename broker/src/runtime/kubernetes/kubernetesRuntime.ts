@@ -7,6 +7,11 @@ import { PodExec } from "./podExec";
 import { watchPods } from "./podWatch";
 import { workloadFromPod } from "./workloadFromPod";
 
+/** How long a lost exec stream waits for the pod's status to report its container's end. */
+const STATUS_WAIT_MS = 10000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const discard = { stdout: () => {}, stderr: () => {} };
+
 function isNotFound(err: unknown): boolean {
   return typeof err === "object" && err !== null && (err as { code?: number }).code === 404;
 }
@@ -16,6 +21,7 @@ function isNotFound(err: unknown): boolean {
  * It needs only namespaced rights: pods get, list and watch; pods/exec create.
  */
 export class KubernetesRuntime extends ExecAgentRuntime {
+  readonly kind = "kubernetes";
   private readonly core: CoreV1Api;
   private readonly podExec: PodExec;
   private readonly selector: string;
@@ -64,7 +70,32 @@ export class KubernetesRuntime extends ExecAgentRuntime {
       container = found ? this.containers.get(ref) : undefined;
       if (!container) throw new Error(`no agent pod ${ref} in namespace ${this.namespace}`);
     }
-    return this.podExec.run(ref, container, cmd, stdin, sinks);
+    const run = await this.podExec.run(ref, container, cmd, stdin, sinks);
+    let detached = false;
+    return {
+      done: run.done.then((code) => (code === null && !detached ? this.settleStatus(ref, container) : code)),
+      detach: () => {
+        detached = true;
+        run.detach();
+      },
+    };
+  }
+
+  /**
+   * A stream that ended without an exit status may mean the container died, which the pod's status
+   * reports only a second or two later (the kubelet's next relist). A probe exec tells at once; if
+   * the container is gone, waiting for the status lets `inspect` give the reason (OOMKilled...).
+   */
+  private async settleStatus(ref: string, container: string): Promise<null> {
+    const probe = await this.podExec.run(ref, container, ["true"], undefined, discard).then((r) => r.done, () => null);
+    if (probe === 0) return null;
+    const deadline = Date.now() + STATUS_WAIT_MS;
+    while (Date.now() < deadline) {
+      const now = await this.inspect(ref).catch(() => undefined);
+      if (now === null || (now && !now.running)) break;
+      await sleep(250);
+    }
+    return null;
   }
 
   private remember(pod: Parameters<typeof workloadFromPod>[0]): AgentWorkload | null {

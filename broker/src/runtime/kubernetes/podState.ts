@@ -46,8 +46,10 @@ export function podAgentState(pod: V1Pod, container: string): PodAgentState {
   if (pod.metadata?.deletionTimestamp) return stopped(`pod is being deleted${status?.state?.terminated ? ` (${terminated(status.state.terminated)})` : ""}`);
   if (phase === "Succeeded" || phase === "Failed") {
     const why = [pod.status?.reason, pod.status?.message?.trim()].filter(Boolean).join(": ");
-    const exit = status?.state?.terminated ? terminated(status.state.terminated) : "";
-    return stopped(`pod ${phase}${why ? ` (${why})` : ""}${exit ? `: ${exit}` : ""}`);
+    // The container's own end reads the same before and after the phase catches up with it.
+    const exit = status?.state?.terminated ? terminated(status.state.terminated) : null;
+    if (exit) return stopped(`${exit}${why ? ` (pod ${why})` : ""}`);
+    return stopped(`pod ${phase}${why ? ` (${why})` : ""}`);
   }
   if (phase === "Unknown") return stopped("pod phase Unknown: its node stopped reporting");
   if (!status) {
