@@ -10,54 +10,20 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import Docker from "dockerode";
 import { TestFleet } from "../../test/broker/support/testFleet";
 import { waitFor } from "../../test/support/waitFor";
+import { Client, freePort, ms, pct, startedAt, TOKEN, wallNs, type JobView } from "./benchSupport";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const DISPATCH_SAMPLES = Number(process.env.BENCH_DISPATCH_SAMPLES ?? 40);
 const TOTAL_AGENTS = Number(process.env.BENCH_AGENTS ?? 100);
 const WORKERS = 10;
 const LIST_SAMPLES = 200;
-const TOKEN = "bench-broker-token-0123456789abcdef";
 const ROOT = path.join(__dirname, "../..");
-
-const wallNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const ms = (x: number) => `${x.toFixed(2)} ms`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-class Client {
-  constructor(private readonly base: string) {}
-  async call<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.base + route, {
-      method,
-      headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${route}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-}
-
-interface JobView {
-  id: string;
-  state: string;
-  result: string | null;
-  log: string;
-}
 
 /** Raw dockerode exec of the same llpm-run-job with the same stdin; resolves with its stdout. */
 async function rawExec(docker: Docker, container: string, jobId: string, prompt: string): Promise<string> {
@@ -78,8 +44,6 @@ async function rawExec(docker: Docker, container: string, jobId: string, prompt:
   await new Promise((r) => stream.on("end", r));
   return out;
 }
-
-const startedAt = (text: string) => BigInt(/started-at-ns (\d+)/.exec(text)![1]);
 
 async function main() {
   const fleet = new TestFleet();

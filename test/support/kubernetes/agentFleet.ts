@@ -19,7 +19,10 @@ export const AGENT_CONTAINER = "agent";
 /** The agent's main process runs under a shell that records its pid, so a test can SIGKILL it (pid 1 cannot be). */
 const MAIN_PID_FILE = "/tmp/llpm-main.pid";
 
-type PodOptions = StartAgentOptions & { stack?: string };
+/** Small by default: the node has 2 cores, and with only limits set the requests equal them. */
+const DEFAULT_CPU_LIMIT = "250m";
+
+type PodOptions = StartAgentOptions & { stack?: string; cpuLimit?: string };
 
 export class KubernetesAgentFleet implements AgentFleet {
   readonly runtime = "kubernetes";
@@ -86,8 +89,7 @@ export class KubernetesAgentFleet implements AgentFleet {
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
             // The image's HEALTHCHECK, which Kubernetes ignores, as a readiness probe.
             ...(opts.noHealthcheck ? {} : { readinessProbe: { exec: { command: ["llpm-healthcheck"] }, periodSeconds: 1, failureThreshold: 1 } }),
-            // Small: the node has 2 cores, and with only limits set the requests equal them.
-            resources: { limits: { memory: "128Mi", cpu: "250m" } },
+            resources: { limits: { memory: "128Mi", cpu: opts.cpuLimit ?? DEFAULT_CPU_LIMIT } },
             // The read-only root leaves these writable: the workspace and the supervisor's job files.
             volumeMounts: [
               { name: "workspace", mountPath: "/workspace" },
