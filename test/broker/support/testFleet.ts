@@ -1,6 +1,6 @@
 import Docker from "dockerode";
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { PassThrough } from "node:stream";
+import { Writable } from "node:stream";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
@@ -75,12 +75,17 @@ export class TestFleet implements AgentFleet {
   async exec(agentId: string, cmd: string[]): Promise<string> {
     const exec = await this.docker.getContainer(this.containerName(agentId)).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({});
-    const stdout = new PassThrough();
     const out: Buffer[] = [];
     let err = "";
-    stdout.on("data", (c: Buffer) => out.push(c));
-    const stderr = new PassThrough().on("data", (c: Buffer) => (err += c.toString()));
-    this.docker.modem.demuxStream(stream, stdout, stderr);
+    // Written to synchronously as frames arrive, so everything is in by the stream's end.
+    const collect = (onChunk: (c: Buffer) => void) =>
+      new Writable({
+        write(c: Buffer, _enc, cb) {
+          onChunk(c);
+          cb();
+        },
+      });
+    this.docker.modem.demuxStream(stream, collect((c) => out.push(c)), collect((c) => (err += c.toString())));
     await new Promise((r) => stream.on("end", r));
     const { ExitCode } = await exec.inspect();
     if (ExitCode !== 0) throw new Error(`${cmd.join(" ")} in ${agentId} exited with ${ExitCode}: ${err}`);
