@@ -7,7 +7,7 @@ import type { AgentType, AuthMode } from "./agentTypes";
 
 export { LABEL };
 
-export type Role = "agent" | "broker" | "litellm" | "postgres";
+export type Role = "agent" | "broker" | "docker-filter" | "litellm" | "postgres";
 
 /** Instance numbers start at 1: `claude-code-1`. */
 export function agentId(type: AgentType, index: number): string {

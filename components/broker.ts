@@ -1,6 +1,8 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { containerName, coreLabels, volumeName } from "../catalogue/naming";
+import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../broker/src/dockerFilter/filterContainer";
+import { DockerApiFilter } from "./dockerApiFilter";
 import { buildLocalImage } from "./localImage";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { memoryWithoutSwap } from "./providerReadBack";
@@ -24,9 +26,10 @@ export interface BrokerArgs {
 }
 
 /**
- * The broker: discovers agents by label through the Docker socket and runs jobs in them. It runs
- * non-root; the socket's group is added so it can reach the engine, and the socket is mounted
- * read-only (which stops replacing the socket file, not API calls: the broker is trusted).
+ * The broker: discovers agents by label and runs jobs in them. It runs non-root and has no Docker
+ * socket: it reaches the engine only through its Docker API filter's socket (a volume the two
+ * share, mounted read-only here), which allows its stack's agents and nothing else, so whoever
+ * takes the broker or its token cannot create a container or touch another stack.
  */
 export class Broker extends pulumi.ComponentResource {
   readonly container: docker.Container;
@@ -49,6 +52,16 @@ export class Broker extends pulumi.ComponentResource {
       { name: volumeName(args.stack, "broker-data"), labels },
       { parent: this, deleteBeforeReplace: true },
     );
+    const dockerApi = new docker.Volume(
+      "docker-api",
+      { name: volumeName(args.stack, "docker-api"), labels },
+      { parent: this, deleteBeforeReplace: true },
+    );
+    const filter = new DockerApiFilter(
+      "docker-filter",
+      { stack: args.stack, image: image.repoDigest, socketVolume: dockerApi.name, dockerSocket: args.dockerSocket },
+      { parent: this },
+    );
     this.container = new docker.Container(
       "broker",
       {
@@ -56,7 +69,6 @@ export class Broker extends pulumi.ComponentResource {
         image: image.repoDigest,
         labels,
         user: BROKER_USER,
-        groupAdds: [String(args.dockerSocket.gid)],
         envs: pulumi.secret(
           args.brokerToken.apply((token) =>
             envList({
@@ -67,6 +79,7 @@ export class Broker extends pulumi.ComponentResource {
               // Inside its container the broker must listen beyond loopback for the published port to reach it.
               BROKER_HOST: "0.0.0.0",
               BROKER_JOB_TIMEOUT_SECONDS: String(args.jobTimeoutSeconds),
+              DOCKER_HOST: `unix://${FILTER_SOCKET_PATH}`,
             }),
           ),
         ),
@@ -74,7 +87,7 @@ export class Broker extends pulumi.ComponentResource {
         ports: [publishedPort(args.bindAddress, args.hostPort, BROKER_PORT)],
         mounts: [
           { type: "volume", source: data.name, target: "/data" },
-          { type: "bind", source: args.dockerSocket.path, target: "/var/run/docker.sock", readOnly: true },
+          { type: "volume", source: dockerApi.name, target: FILTER_SOCKET_DIR, readOnly: true },
         ],
         ...memoryWithoutSwap(512),
         init: true,
@@ -84,7 +97,7 @@ export class Broker extends pulumi.ComponentResource {
           `fetch('http://127.0.0.1:${BROKER_PORT}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`,
         ]),
       },
-      { parent: this, ...REPLACE_BY_DELETING_FIRST },
+      { parent: this, dependsOn: [filter], ...REPLACE_BY_DELETING_FIRST },
     );
     this.registerOutputs({});
   }

@@ -1,6 +1,6 @@
 /**
- * Facts about the deploying host's Docker engine the broker container needs: where the socket is
- * and which group may use it (the broker runs non-root and gets that group added).
+ * Facts about the deploying host's Docker engine the Docker API filter's container needs: where the
+ * socket is and which group may use it (the filter runs non-root and gets that group added).
  */
 export const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
 
@@ -10,7 +10,7 @@ export function dockerSocketPath(env: Record<string, string | undefined>): strin
   if (host === undefined || host === "") return DEFAULT_DOCKER_SOCKET;
   if (host.startsWith("unix://")) return host.slice("unix://".length);
   throw new Error(
-    `DOCKER_HOST=${host}: the broker needs the engine's local unix socket to mount; allowed: unset, or unix:///path/to/docker.sock`,
+    `DOCKER_HOST=${host}: the Docker API filter needs the engine's local unix socket to mount; allowed: unset, or unix:///path/to/docker.sock`,
   );
 }
 

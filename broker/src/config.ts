@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { RUNTIMES } from "./runtime/runtime";
+import { parseEndpoint, type Endpoint } from "./runtime/docker/dockerEndpoint";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -29,6 +30,15 @@ const EnvSchema = z.object({
     .optional(),
   LLPM_KUBECONFIG: optionalPath("LLPM_KUBECONFIG"),
   LLPM_KUBERNETES_CONTEXT: optionalPath("LLPM_KUBERNETES_CONTEXT"),
+  DOCKER_HOST: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === "") return undefined;
+      const parsed = parseEndpoint(value);
+      if (!parsed) ctx.addIssue({ code: "custom", message: `DOCKER_HOST=${value}: allowed: unset (the local socket), unix:///absolute/path or tcp://host:port` });
+      return parsed ?? undefined;
+    }),
 });
 
 /** How the broker reaches its agents. */
@@ -56,6 +66,8 @@ export interface BrokerConfig {
   resyncSeconds: number;
   logLevel: string;
   runtime: RuntimeConfig;
+  /** The Docker API: in the fleet, the Docker API filter's socket; unset, the local engine's. */
+  docker: Endpoint | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -95,5 +107,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
             kubeconfig: e.LLPM_KUBECONFIG ?? null,
             context: e.LLPM_KUBERNETES_CONTEXT ?? null,
           },
+    docker: e.DOCKER_HOST,
   };
 }

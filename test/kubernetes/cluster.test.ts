@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
 import { waitFor } from "../support/waitFor";
 
 /** A local image with a non-root user (uid 1000, `node`) and node to serve and fetch HTTP. */
@@ -54,6 +54,7 @@ describe("kubernetes: the single-node cluster", function () {
     }, 120000);
 
   before(async function () {
+    this.timeout(CLUSTER_SETUP_TIMEOUT_MS);
     kc = kubeConfigFrom(await startCluster());
     core = kc.makeApiClient(CoreV1Api);
     await loadImages(IMAGE);

@@ -14,7 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { kubeConfigFrom, loadImages, runScript, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { CLUSTER_SETUP_TIMEOUT_MS, kubeConfigFrom, loadImages, runScript, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
 import { filesUnder } from "../support/filesUnder";
 
 const run = promisify(execFile);
@@ -69,6 +69,7 @@ describe("kubernetes: the real Pulumi engine deploys into the cluster", function
   };
 
   before(async function () {
+    this.timeout(CLUSTER_SETUP_TIMEOUT_MS);
     const kubeconfigFile = await startCluster();
     kc = kubeConfigFrom(kubeconfigFile);
     kubeconfigText = fs.readFileSync(kubeconfigFile, "utf8");

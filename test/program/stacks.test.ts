@@ -10,6 +10,7 @@ import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
 import { GATEWAY_KEY_PREFIX, gatewayKey } from "../../components/gatewayKey";
 import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../components/litellm";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";
+import { ENGINE_SOCKET_PATH, FILTER_COMMAND, FILTER_HEALTHCHECK, FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../broker/src/dockerFilter/filterContainer";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import {
   agentContainers,
@@ -76,16 +77,16 @@ for (const stack of STACKS) {
     });
     after(() => host.remove());
 
-    it("declares one container per instance of each type, plus broker, LiteLLM and Postgres", () => {
+    it("declares one container per instance of each type, plus broker, its Docker API filter, LiteLLM and Postgres", () => {
       for (const type of AGENT_TYPES) expect(agentContainers(run, type), type).to.have.length(counts[type]);
-      expect(ofType(run, CONTAINER)).to.have.length(total + 3);
+      expect(ofType(run, CONTAINER)).to.have.length(total + 4);
     });
 
     it("names containers llpm-<stack>-<id> and the core services llpm-<stack>-<service>", () => {
       const names = ofType(run, CONTAINER)
         .map((c) => c.inputs.name)
         .sort();
-      const expected = [...instanceIds(counts), "broker", "litellm", "postgres"].map((m) => `llpm-${stack}-${m}`).sort();
+      const expected = [...instanceIds(counts), "broker", "docker-filter", "litellm", "postgres"].map((m) => `llpm-${stack}-${m}`).sort();
       expect(names).to.deep.equal(expected);
     });
 
@@ -105,7 +106,7 @@ for (const stack of STACKS) {
     });
 
     it("labels the core services with stack and role", () => {
-      for (const role of ["broker", "litellm", "postgres"] as const) {
+      for (const role of ["broker", "docker-filter", "litellm", "postgres"] as const) {
         expect(labelsOf(coreContainer(run, role))).to.deep.equal({ "llpm.stack": stack, "llpm.role": role });
       }
     });
@@ -159,7 +160,7 @@ for (const stack of STACKS) {
     });
 
     it("locks down the core services too", () => {
-      for (const role of ["broker", "litellm", "postgres"] as const) {
+      for (const role of ["broker", "docker-filter", "litellm", "postgres"] as const) {
         const i = coreContainer(run, role).inputs;
         expect(i.capabilities.drops, role).to.deep.equal(["ALL"]);
         expect(i.securityOpts, role).to.deep.equal(["no-new-privileges:true"]);
@@ -252,12 +253,12 @@ for (const stack of STACKS) {
       for (const c of agentContainers(run)) expect(c.inputs.networksAdvanced).to.deep.equal([{ name: `llpm-${stack}` }]);
     });
 
-    it("runs the broker non-root with the socket read-only, its group added, and a data volume", () => {
+    it("gives the broker no Docker socket: only its Docker API filter's, read-only, and a data volume", () => {
       const broker = coreContainer(run, "broker").inputs;
-      expect(broker.groupAdds).to.deep.equal([String(host.socketGid)]);
+      expect(broker).to.not.have.property("groupAdds");
       expect(broker.mounts).to.deep.equal([
         { type: "volume", source: `llpm-${stack}-broker-data`, target: "/data" },
-        { type: "bind", source: host.socketPath, target: "/var/run/docker.sock", readOnly: true },
+        { type: "volume", source: `llpm-${stack}-docker-api`, target: FILTER_SOCKET_DIR, readOnly: true },
       ]);
       expect(envOf(coreContainer(run, "broker"))).to.include({
         LLPM_STACK: stack,
@@ -265,9 +266,35 @@ for (const stack of STACKS) {
         BROKER_DB: "/data/broker.db",
         BROKER_HOST: "0.0.0.0",
         BROKER_JOB_TIMEOUT_SECONDS: "1800",
+        DOCKER_HOST: `unix://${FILTER_SOCKET_PATH}`,
       });
       expect(broker.healthcheck.tests.slice(0, 3)).to.deep.equal(["CMD", "node", "-e"]);
       expect(broker.healthcheck.tests[3]).to.contain("http://127.0.0.1:3010/health");
+    });
+
+    it("runs the Docker API filter alone with the engine's socket: the broker image, no network, read-only, non-root", () => {
+      const filter = coreContainer(run, "docker-filter").inputs;
+      const withSocket = ofType(run, CONTAINER).filter((c) => (c.inputs.mounts ?? []).some((m: { source: string }) => m.source === host.socketPath));
+      expect(withSocket.map((c) => c.inputs.name)).to.deep.equal([`llpm-${stack}-docker-filter`]);
+      expect(filter.image).to.equal(coreContainer(run, "broker").inputs.image);
+      expect(filter.command).to.deep.equal(FILTER_COMMAND);
+      expect(filter.user).to.equal("1000:1000");
+      expect(filter.groupAdds).to.deep.equal([String(host.socketGid)]);
+      expect(filter.networkMode).to.equal("none");
+      expect(filter).to.not.have.property("networksAdvanced");
+      expect(filter).to.not.have.property("ports");
+      expect(filter.readOnly).to.equal(true);
+      expect(filter.mounts).to.deep.equal([
+        { type: "bind", source: host.socketPath, target: ENGINE_SOCKET_PATH, readOnly: true },
+        { type: "volume", source: `llpm-${stack}-docker-api`, target: FILTER_SOCKET_DIR },
+      ]);
+      // The stack it enforces is the program's, so the broker cannot choose a wider one.
+      expect(envOf(coreContainer(run, "docker-filter"))).to.deep.equal({
+        LLPM_STACK: stack,
+        DOCKER_FILTER_LISTEN: `unix://${FILTER_SOCKET_PATH}`,
+        DOCKER_FILTER_UPSTREAM: `unix://${ENGINE_SOCKET_PATH}`,
+      });
+      expect(filter.healthcheck.tests).to.deep.equal(["CMD", ...FILTER_HEALTHCHECK]);
     });
 
     it("runs Postgres with a data volume, pg_isready and no published port", () => {

@@ -28,7 +28,7 @@ export function agentContainers(run: ProgramRun, agentType?: string): RecordedRe
   return containersWithRole(run, "agent").filter((c) => agentType === undefined || labelsOf(c)["llpm.agent.type"] === agentType);
 }
 
-export function coreContainer(run: ProgramRun, role: "broker" | "litellm" | "postgres"): RecordedResource {
+export function coreContainer(run: ProgramRun, role: "broker" | "docker-filter" | "litellm" | "postgres"): RecordedResource {
   const [container, ...more] = containersWithRole(run, role);
   if (!container || more.length > 0) throw new Error(`expected exactly one ${role} container`);
   return container;

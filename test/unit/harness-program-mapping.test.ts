@@ -45,7 +45,7 @@ describe("e2e harness: the program's own recordings", function () {
       "network", "volume", "image", "dynamic", "container",
     ]);
     expect(steps.filter((s) => s.kind === "container").map((s) => s.resource.name)).to.deep.equal([
-      "postgres", "litellm", "broker", "agent-claude-code-1", "agent-openai-codex-1", "agent-aider-1", "agent-opencode-1",
+      "postgres", "litellm", "docker-filter", "broker", "agent-claude-code-1", "agent-openai-codex-1", "agent-aider-1", "agent-opencode-1",
     ]);
   });
 
@@ -70,6 +70,6 @@ describe("e2e harness: the program's own recordings", function () {
 
   it("maps the team stack too (more instances, same fields)", async () => {
     const steps = await stepsFor("team");
-    expect(steps.filter((s) => s.kind === "container")).to.have.length(3 + 6);
+    expect(steps.filter((s) => s.kind === "container")).to.have.length(4 + 6);
   });
 });

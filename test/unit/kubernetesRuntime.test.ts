@@ -7,7 +7,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LABEL } from "../../broker/src/agents/labels";
+import { AGENT_ROLE, LABEL } from "../../broker/src/agents/labels";
 import { deriveAgentState } from "../../broker/src/agents/agentState";
 import { ConfigError, loadConfig } from "../../broker/src/config";
 import { RUNTIMES } from "../../broker/src/runtime/runtime";
@@ -26,7 +26,7 @@ function pod(opts: { phase?: string; status?: Partial<V1ContainerStatus>; probe?
     metadata: {
       name: "claude-code-1",
       namespace: "llpm-dev",
-      labels: { [LABEL.stack]: "dev", [LABEL.role]: "agent", [LABEL.agentId]: "claude-code-1", [LABEL.agentType]: "claude-code", [LABEL.agentIndex]: "1", [LABEL.authMode]: "api_key" },
+      labels: { [LABEL.stack]: "dev", [LABEL.role]: AGENT_ROLE, [LABEL.agentId]: "claude-code-1", [LABEL.agentType]: "claude-code", [LABEL.agentIndex]: "1", [LABEL.authMode]: "api_key" },
     },
     spec: {
       containers: [
@@ -154,7 +154,7 @@ describe("kubernetes runtime: pod → workload", () => {
   });
 
   it("selects the stack's agents by the same label keys the Docker runtime filters by", () => {
-    expect(agentLabelSelector("dev")).to.equal(`${LABEL.stack}=dev,${LABEL.role}=agent`);
+    expect(agentLabelSelector("dev")).to.equal(`${LABEL.stack}=dev,${LABEL.role}=${AGENT_ROLE}`);
   });
 });
 

@@ -10,3 +10,6 @@ export const LABEL = {
   agentIndex: "llpm.agent.index",
   authMode: "llpm.auth.mode",
 } as const;
+
+/** The `llpm.role` of the containers the broker runs jobs in. */
+export const AGENT_ROLE = "agent";

@@ -1,7 +1,7 @@
-import Docker from "dockerode";
 import type { Logger } from "pino";
 import type { BrokerConfig } from "../config";
 import type { AgentRuntime } from "./runtime";
+import { dockerClient } from "./docker/dockerEndpoint";
 import { DockerRuntime } from "./docker/dockerRuntime";
 
 /**
@@ -15,6 +15,5 @@ export async function createRuntime(config: BrokerConfig, log: Logger): Promise<
     log.info({ namespace, server: kc.getCurrentCluster()?.server }, "agents are pods of this namespace");
     return new KubernetesRuntime(kc, namespace, config.stack, log);
   }
-  // DOCKER_HOST or the default socket, as the docker CLI would pick.
-  return new DockerRuntime(new Docker(), config.stack, log);
+  return new DockerRuntime(dockerClient(config.docker), config.stack, log);
 }

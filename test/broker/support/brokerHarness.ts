@@ -8,11 +8,14 @@ import { createBroker, type Broker } from "../../../broker/src/app";
 import { loadConfig, type BrokerConfig } from "../../../broker/src/config";
 import { createRuntime } from "../../../broker/src/runtime/createRuntime";
 import { createLogger } from "../../../broker/src/log";
+import { startDockerFilter, type RunningDockerFilter } from "./dockerFilter";
 
 export const TOKEN = "test-broker-token-0123456789abcdef";
 
 export interface RunningBroker {
   broker: Broker;
+  /** The Docker API filter this broker reaches the engine through, as in the fleet. */
+  dockerFilter: RunningDockerFilter;
   config: BrokerConfig;
   server: Server;
   url: string;
@@ -34,16 +37,19 @@ export interface StartOptions {
 }
 
 /**
- * The real broker on 127.0.0.1 (random port) against the real Docker engine, or the runtime `env`
- * selects (an AgentFleet's brokerEnv), built as main.ts builds it.
+ * The real broker on 127.0.0.1 (random port) against the real Docker engine, reaching it only
+ * through its own Docker API filter (scoped to the same stack), as the fleet runs it; or through
+ * the runtime `env` selects (an AgentFleet's brokerEnv). The runtime is built as main.ts builds it.
  */
 export async function startBroker(stack: string, dbPath: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<RunningBroker> {
+  const dockerFilter = await startDockerFilter(stack);
   const config = loadConfig({
     BROKER_TOKEN: TOKEN,
     LLPM_STACK: stack,
     BROKER_DB: dbPath,
     BROKER_PORT: "0",
     BROKER_RESYNC_SECONDS: "2",
+    DOCKER_HOST: dockerFilter.dockerHost,
     ...env,
   });
   const lines = opts.logLines;
@@ -60,6 +66,7 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
   const api = supertest.agent(url).set("Authorization", `Bearer ${TOKEN}`);
   return {
     broker,
+    dockerFilter,
     config,
     server,
     url,
@@ -68,6 +75,7 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       broker.close();
+      await dockerFilter.stop();
     },
   };
 }

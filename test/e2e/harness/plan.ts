@@ -10,7 +10,8 @@ export type ResourceKind = "network" | "volume" | "image" | "remoteImage" | "dyn
 export const APPLY_ORDER: readonly ResourceKind[] = ["network", "volume", "remoteImage", "image", "dynamic", "container"];
 
 // Containers start dependencies first, so each finds what it talks to.
-const ROLE_ORDER = ["postgres", "litellm", "broker", "agent"];
+// The Docker API filter before the broker: its socket is the broker's only way to the engine.
+const ROLE_ORDER = ["postgres", "litellm", "docker-filter", "broker", "agent"];
 
 /**
  * Types with no Docker object of their own: generated values (already in the inputs that use

@@ -61,6 +61,7 @@ const READ_BACK: Record<string, { read(c: Inspect): unknown; input?(value: unkno
   init: { read: (c) => c.HostConfig.Init ?? false },
   privileged: { read: (c) => c.HostConfig.Privileged },
   readOnly: { read: (c) => c.HostConfig.ReadonlyRootfs },
+  networkMode: { read: (c) => c.HostConfig.NetworkMode },
   securityOpts: { read: (c) => c.HostConfig.SecurityOpt ?? [] },
   groupAdds: { read: (c) => sorted(c.HostConfig.GroupAdd ?? []), input: (v) => sorted(v as string[]) },
   capabilities: {

@@ -6,7 +6,7 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import Docker from "dockerode";
 import { randomBytes } from "node:crypto";
-import { LABEL } from "../../../broker/src/agents/labels";
+import { AGENT_ROLE, LABEL } from "../../../broker/src/agents/labels";
 import type { AgentFleet, AgentPlacement, StartAgentOptions } from "../../broker/support/agentFleet";
 import { ensureAgentImage } from "../../broker/support/agentImage";
 import { waitFor } from "../waitFor";
@@ -55,7 +55,7 @@ export class KubernetesAgentFleet implements AgentFleet {
         name: id,
         labels: {
           [LABEL.stack]: stack,
-          [LABEL.role]: "agent",
+          [LABEL.role]: AGENT_ROLE,
           [LABEL.agentId]: id,
           [LABEL.agentType]: type,
           [LABEL.agentIndex]: String(index),

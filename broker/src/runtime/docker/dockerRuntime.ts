@@ -4,7 +4,7 @@ import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { AgentWorkload, WorkloadChange } from "../runtime";
 import { ExecAgentRuntime, type ExecSinks, type RunningExec } from "../execAgentRuntime";
-import { LABEL } from "../../agents/labels";
+import { AGENT_ROLE, LABEL } from "../../agents/labels";
 import { workloadFromContainer } from "./workloadFromContainer";
 import { splitLines } from "./splitLines";
 
@@ -35,7 +35,7 @@ export class DockerRuntime extends ExecAgentRuntime {
     log: Logger,
   ) {
     super(log);
-    this.labelFilters = [`${LABEL.stack}=${stack}`, `${LABEL.role}=agent`];
+    this.labelFilters = [`${LABEL.stack}=${stack}`, `${LABEL.role}=${AGENT_ROLE}`];
   }
 
   async discover(): Promise<AgentWorkload[]> {

@@ -1,12 +1,12 @@
 import type { V1Pod } from "@kubernetes/client-node";
-import { LABEL } from "../../agents/labels";
+import { AGENT_ROLE, LABEL } from "../../agents/labels";
 
 /**
  * Which pods of the broker's namespace are the stack's agents: the same labels the Docker runtime
  * filters containers by, within the one namespace the broker is given.
  */
 export function agentLabelSelector(stack: string): string {
-  return `${LABEL.stack}=${stack},${LABEL.role}=agent`;
+  return `${LABEL.stack}=${stack},${LABEL.role}=${AGENT_ROLE}`;
 }
 
 /**
