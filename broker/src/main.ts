@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
     log = createLogger(config.logLevel, config.stack);
-    runtime = await createRuntime(config, log);
+    runtime = createRuntime(config, log);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`llpm broker: ${err.message}\n`);

@@ -56,7 +56,7 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
   const log = lines
     ? createLogger("info", stack, { write: (line: string) => void lines.push(line) })
     : createLogger(process.env.BROKER_TEST_LOG ?? "silent", stack);
-  const broker = createBroker(config, await createRuntime(config, log), log);
+  const broker = createBroker(config, createRuntime(config, log), log);
   const server = await new Promise<Server>((resolve) => {
     const s = broker.app.listen(0, "127.0.0.1", () => resolve(s));
   });
