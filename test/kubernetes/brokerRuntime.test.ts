@@ -90,8 +90,8 @@ describe("kubernetes: the broker's runtime against real pods", function () {
     const changes: WorkloadChange[] = [];
     const stop = runtime.watch((c) => changes.push(c));
     try {
-      // The watch replays the current pods first.
-      await waitFor("the current agents replayed", () => changes.some((c) => c.kind === "upsert" && c.workload.agentId === "claude-code-1"));
+      // The watch lists the current pods first.
+      await waitFor("the current agents listed", () => changes.some((c) => c.kind === "upsert" && c.workload.agentId === "claude-code-1"));
       await fleet.startAgent("opencode", 1);
       const ready = await waitFor(
         "opencode-1 seen healthy",
@@ -102,6 +102,24 @@ describe("kubernetes: the broker's runtime against real pods", function () {
       expect(changes.some((c) => c.kind === "upsert" && c.workload.agentId === "aider-2")).to.equal(false);
       await fleet.deletePod("opencode-1");
       await waitFor("opencode-1 removed", () => changes.some((c) => c.kind === "remove" && c.ref === "opencode-1"), 60000);
+    } finally {
+      stop();
+    }
+  });
+
+  it("keeps watching across the watch's ends, losing no change between two connections", async function () {
+    // A watch the API server ends every second, as it ends the production one every few minutes.
+    const shortWatch = new KubernetesRuntime(fleet.kc, fleet.namespace, fleet.stack, log, 1);
+    const changes: WorkloadChange[] = [];
+    const stop = shortWatch.watch((c) => changes.push(c));
+    try {
+      await waitFor("the current agents listed", () => changes.some((c) => c.kind === "upsert" && c.workload.agentId === "claude-code-1"));
+      // Several connections have come and gone by now.
+      await new Promise((r) => setTimeout(r, 3000));
+      await fleet.startAgent("opencode", 2);
+      await waitFor("opencode-2 seen after reconnections", () => changes.some((c) => c.kind === "upsert" && c.workload.agentId === "opencode-2"), 60000);
+      await fleet.deletePod("opencode-2");
+      await waitFor("opencode-2 removed", () => changes.some((c) => c.kind === "remove" && c.ref === "opencode-2"), 60000);
     } finally {
       stop();
     }

@@ -4,7 +4,7 @@ import type { AgentWorkload, WorkloadChange } from "../runtime";
 import { ExecAgentRuntime, type ExecSinks, type RunningExec } from "../execAgentRuntime";
 import { agentContainer, agentLabelSelector } from "./agentPods";
 import { PodExec } from "./podExec";
-import { watchPods } from "./podWatch";
+import { WATCH_TIMEOUT_SECONDS, watchPods } from "./podWatch";
 import { workloadFromPod } from "./workloadFromPod";
 
 /** How long a lost exec stream waits for the pod's status to report its container's end. */
@@ -33,6 +33,7 @@ export class KubernetesRuntime extends ExecAgentRuntime {
     private readonly namespace: string,
     stack: string,
     log: Logger,
+    private readonly watchTimeoutSeconds = WATCH_TIMEOUT_SECONDS,
   ) {
     super(log);
     this.core = kc.makeApiClient(CoreV1Api);
@@ -55,12 +56,19 @@ export class KubernetesRuntime extends ExecAgentRuntime {
   }
 
   watch(onChange: (change: WorkloadChange) => void): () => void {
-    return watchPods(this.kc, this.namespace, this.selector, this.log, ({ type, pod }) => {
-      const ref = pod.metadata?.name;
-      if (!ref) return;
-      const workload = type === "DELETED" ? null : this.remember(pod);
-      onChange(workload ? { kind: "upsert", workload } : { kind: "remove", ref });
-    });
+    return watchPods(
+      this.kc,
+      this.namespace,
+      this.selector,
+      this.log,
+      ({ type, pod }) => {
+        const ref = pod.metadata?.name;
+        if (!ref) return;
+        const workload = type === "DELETED" ? null : this.remember(pod);
+        onChange(workload ? { kind: "upsert", workload } : { kind: "remove", ref });
+      },
+      this.watchTimeoutSeconds,
+    );
   }
 
   protected async exec(ref: string, cmd: string[], stdin: string | undefined, sinks: ExecSinks): Promise<RunningExec> {
