@@ -42,6 +42,7 @@ describe("kubernetes: the broker's runtime against real pods", function () {
   const jobId = () => `krt-${Date.now()}-${++jobCounter}`;
 
   before(async function () {
+    this.timeout(fleet.setupTimeoutMs);
     await fleet.prepare();
     runtime = new KubernetesRuntime(fleet.kc, fleet.namespace, fleet.stack, log);
     await Promise.all([

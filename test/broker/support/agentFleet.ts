@@ -21,6 +21,8 @@ export interface AgentPlacement {
 export interface AgentFleet {
   readonly runtime: RuntimeKind;
   readonly stack: string;
+  /** How long `prepare` and starting the suite's agents may take. */
+  readonly setupTimeoutMs: number;
   /** How a killed agent's stopped reason begins. */
   readonly killedReason: string;
   prepare(): Promise<void>;

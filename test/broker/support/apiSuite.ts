@@ -34,7 +34,7 @@ function apiTests(this: Mocha.Suite, fleet: AgentFleet): void {
   const waitAgent = (id: string, state: string) => waitFor(`${id} to be ${state}`, async () => (await agentState(id)) === state);
 
   before(async function () {
-    this.timeout(180000);
+    this.timeout(fleet.setupTimeoutMs);
     await fleet.prepare();
     await Promise.all([
       fleet.startAgent("claude-code", 1),

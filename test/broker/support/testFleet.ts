@@ -14,6 +14,7 @@ import type { AgentFleet, AgentPlacement, StartAgentOptions } from "./agentFleet
 export class TestFleet implements AgentFleet {
   readonly runtime = "docker";
   readonly killedReason = "container exited with exit code 137";
+  readonly setupTimeoutMs = 180000;
   readonly docker = new Docker();
   readonly stack = `llpmt-brk-${randomBytes(4).toString("hex")}`;
   readonly workspaceRoot = mkdtempSync(path.join(os.tmpdir(), "llpmt-brk-ws-"));

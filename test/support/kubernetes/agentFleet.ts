@@ -10,7 +10,7 @@ import { AGENT_ROLE, LABEL } from "../../../broker/src/agents/labels";
 import type { AgentFleet, AgentPlacement, StartAgentOptions } from "../../broker/support/agentFleet";
 import { ensureAgentImage } from "../../broker/support/agentImage";
 import { waitFor } from "../waitFor";
-import { execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "./cluster";
+import { CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "./cluster";
 
 /** The fake agent image's user (its base's `node`). */
 const AGENT_UID = 1000;
@@ -27,6 +27,8 @@ type PodOptions = StartAgentOptions & { stack?: string; cpuLimit?: string };
 export class KubernetesAgentFleet implements AgentFleet {
   readonly runtime = "kubernetes";
   readonly killedReason = "Error, exit code 137";
+  /** On a fresh machine the cluster's toolchain builds first. */
+  readonly setupTimeoutMs = CLUSTER_SETUP_TIMEOUT_MS;
   readonly namespace = `llpmt-krt-${randomBytes(3).toString("hex")}`;
   /** The stack label's value; the namespace holds only this test's pods, plus decoys it makes. */
   readonly stack = this.namespace;
