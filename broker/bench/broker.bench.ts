@@ -8,56 +8,21 @@
  * The broker runs compiled (`node broker/dist/broker/src/main.js`, as in its image) in its own process.
  * Rerun: npm run bench:broker   (BENCH_JOBS, BENCH_DISPATCH_SAMPLES, BENCH_AGENTS tune the sizes)
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import Docker from "dockerode";
 import { TestFleet } from "../../test/broker/support/testFleet";
 import { waitFor } from "../../test/support/waitFor";
+import { compileBroker, measureDispatch, ms, pct, printDispatch, runBench, spawnBroker, TOKEN, type JobView } from "./benchSupport";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const DISPATCH_SAMPLES = Number(process.env.BENCH_DISPATCH_SAMPLES ?? 40);
 const TOTAL_AGENTS = Number(process.env.BENCH_AGENTS ?? 100);
 const WORKERS = 10;
 const LIST_SAMPLES = 200;
-const TOKEN = "bench-broker-token-0123456789abcdef";
-const ROOT = path.join(__dirname, "../..");
-
-const wallNs = () => BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6));
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const ms = (x: number) => `${x.toFixed(2)} ms`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-class Client {
-  constructor(private readonly base: string) {}
-  async call<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.base + route, {
-      method,
-      headers: { Authorization: `Bearer ${TOKEN}`, ...(body ? { "Content-Type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!res.ok) throw new Error(`${method} ${route}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-}
-
-interface JobView {
-  id: string;
-  state: string;
-  result: string | null;
-  log: string;
-}
 
 /** Raw dockerode exec of the same llpm-run-job with the same stdin; resolves with its stdout. */
 async function rawExec(docker: Docker, container: string, jobId: string, prompt: string): Promise<string> {
@@ -79,8 +44,6 @@ async function rawExec(docker: Docker, container: string, jobId: string, prompt:
   return out;
 }
 
-const startedAt = (text: string) => BigInt(/started-at-ns (\d+)/.exec(text)![1]);
-
 async function main() {
   const fleet = new TestFleet();
   const dbDir = mkdtempSync(path.join(os.tmpdir(), "llpmt-brk-bench-"));
@@ -88,7 +51,7 @@ async function main() {
   try {
     console.log(`preparing: fake agent image, ${TOTAL_AGENTS} agent containers, compiled broker`);
     await fleet.prepare();
-    execFileSync("npx", ["tsc", "-p", "broker"], { cwd: ROOT, stdio: "inherit" });
+    compileBroker();
     for (let i = 1; i <= TOTAL_AGENTS; i += 10) {
       await Promise.all(
         Array.from({ length: Math.min(10, TOTAL_AGENTS - i + 1) }, (_, k) => {
@@ -97,31 +60,15 @@ async function main() {
         }),
       );
     }
-    const port = await freePort();
-    broker = spawn(process.execPath, ["broker/dist/broker/src/main.js"], {
-      cwd: ROOT,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, BROKER_TOKEN: TOKEN, LLPM_STACK: fleet.stack, BROKER_PORT: String(port), BROKER_DB: path.join(dbDir, "broker.db"), BROKER_LOG_LEVEL: "warn" },
-    });
-    const api = new Client(`http://127.0.0.1:${port}`);
+    const spawned = await spawnBroker({ LLPM_STACK: fleet.stack, BROKER_DB: path.join(dbDir, "broker.db") });
+    broker = spawned.child;
+    const { api, port } = spawned;
     await waitFor(`broker to list ${TOTAL_AGENTS} agents`, async () => (await api.call<unknown[]>("GET", "/agents")).length === TOTAL_AGENTS, 60000);
     const docker = fleet.docker;
     const bench1 = fleet.containerName("aider-1");
 
-    // 1. Dispatch overhead, alternating broker and raw so drift hits both alike.
-    const viaBroker: number[] = [];
-    const viaRaw: number[] = [];
-    for (let i = 0; i < DISPATCH_SAMPLES; i++) {
-      let t0 = wallNs();
-      const job = await api.call<JobView>("POST", "/agents/aider-1/jobs", { prompt: "#now" });
-      const done = await waitFor("dispatch job", async () => {
-        const j = await api.call<JobView>("GET", `/jobs/${job.id}`);
-        return j.state === "completed" && j;
-      });
-      viaBroker.push(Number(startedAt(done.log) - t0) / 1e6);
-      t0 = wallNs();
-      viaRaw.push(Number(startedAt(await rawExec(docker, bench1, `raw-${i}`, "#now")) - t0) / 1e6);
-    }
+    // 1. Dispatch overhead.
+    const dispatch = await measureDispatch(api, "aider-1", DISPATCH_SAMPLES, (i) => rawExec(docker, bench1, `raw-${i}`, "#now"));
 
     // 2. 1,000 trivial jobs over 10 agents, against raw execs at the same concurrency.
     let t = performance.now();
@@ -165,13 +112,8 @@ async function main() {
     // 4. Resident memory of the broker process.
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))![1]);
 
-    const p50b = pct(viaBroker, 50);
-    const p50r = pct(viaRaw, 50);
     console.log("\nllpm broker benchmark (real Docker engine, fake agent CLI, %d cores)", os.cpus().length);
-    console.log(`dispatch overhead, request → process started (${DISPATCH_SAMPLES} samples):`);
-    console.log(`  broker   p50 ${ms(p50b)}  p95 ${ms(pct(viaBroker, 95))}`);
-    console.log(`  raw exec p50 ${ms(p50r)}  p95 ${ms(pct(viaRaw, 95))}`);
-    console.log(`  ratio    p50 ${(p50b / p50r).toFixed(2)}x (aim ≤ 1.2x)`);
+    printDispatch("container", "raw exec", dispatch);
     console.log(`${JOBS} trivial jobs over ${WORKERS} agents:`);
     console.log(`  broker   ${(brokerBatch / 1000).toFixed(1)} s (${(JOBS / (brokerBatch / 1000)).toFixed(0)} jobs/s; submitting took ${(submitted / 1000).toFixed(1)} s), lost ${lost}`);
     console.log(`  raw exec ${(rawBatch / 1000).toFixed(1)} s (${(JOBS / (rawBatch / 1000)).toFixed(0)} jobs/s) at concurrency ${WORKERS}`);
@@ -186,7 +128,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

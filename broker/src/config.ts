@@ -1,8 +1,13 @@
 import { z } from "zod";
+import { RUNTIMES } from "./runtime/runtime";
 import { parseEndpoint, type Endpoint } from "./runtime/docker/dockerEndpoint";
 import { BROKER_PORT } from "../../contract/ports";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A Kubernetes object name such as a namespace's (RFC 1123 label). */
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const optionalPath = (what: string) => z.string().min(1, `${what} must not be empty when set`).optional();
 
 const EnvSchema = z.object({
   BROKER_TOKEN: z
@@ -22,6 +27,13 @@ const EnvSchema = z.object({
   BROKER_LITELLM_USAGE_KEY: z.string().min(1).optional(),
   BROKER_LITELLM_USAGE_SECONDS: positiveInt(10),
   BROKER_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LLPM_RUNTIME: z.enum(RUNTIMES, { error: `LLPM_RUNTIME must be one of: ${RUNTIMES.join(", ")}` }).default("docker"),
+  LLPM_KUBERNETES_NAMESPACE: z
+    .string()
+    .regex(dnsLabel, "LLPM_KUBERNETES_NAMESPACE must be a namespace name: 1-63 of a-z 0-9 -, starting and ending with a letter or digit")
+    .optional(),
+  LLPM_KUBECONFIG: optionalPath("LLPM_KUBECONFIG"),
+  LLPM_KUBERNETES_CONTEXT: optionalPath("LLPM_KUBERNETES_CONTEXT"),
   DOCKER_HOST: z
     .string()
     .optional()
@@ -32,6 +44,19 @@ const EnvSchema = z.object({
       return parsed ?? undefined;
     }),
 });
+
+/** How the broker reaches its agents. */
+export type RuntimeConfig =
+  | { kind: "docker" }
+  | {
+      kind: "kubernetes";
+      /** null: the namespace of the pod the broker runs in (its service account's). */
+      namespace: string | null;
+      /** null: the in-cluster config of the broker's service account. */
+      kubeconfig: string | null;
+      /** null: the kubeconfig's current context. */
+      context: string | null;
+    };
 
 export interface BrokerConfig {
   token: string;
@@ -46,6 +71,7 @@ export interface BrokerConfig {
   logLevel: string;
   /** Where to read LiteLLM's per-agent spend, and the key good only for that; null: not read. */
   litellmUsage: { url: string; key: string; intervalSeconds: number } | null;
+  runtime: RuntimeConfig;
   /** The Docker API: in the fleet, the Docker API filter's socket; unset, the local engine's. */
   docker: Endpoint | undefined;
 }
@@ -63,6 +89,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
     throw new ConfigError(`invalid broker configuration:\n${problems.join("\n")}`);
   }
   const e = parsed.data;
+  const kubernetesOnly = (["LLPM_KUBERNETES_NAMESPACE", "LLPM_KUBECONFIG", "LLPM_KUBERNETES_CONTEXT"] as const).filter((k) => e[k] !== undefined);
+  if (e.LLPM_RUNTIME !== "kubernetes" && kubernetesOnly.length) {
+    throw new ConfigError(`invalid broker configuration:\n  ${kubernetesOnly.join(", ")}: only used with LLPM_RUNTIME=kubernetes (it is ${e.LLPM_RUNTIME})`);
+  }
+  if (e.LLPM_KUBERNETES_CONTEXT !== undefined && e.LLPM_KUBECONFIG === undefined) {
+    throw new ConfigError("invalid broker configuration:\n  LLPM_KUBERNETES_CONTEXT: needs LLPM_KUBECONFIG (the in-cluster config has no contexts)");
+  }
   return {
     token: e.BROKER_TOKEN,
     stack: e.LLPM_STACK,
@@ -78,6 +111,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): BrokerConfig {
       e.BROKER_LITELLM_URL && e.BROKER_LITELLM_USAGE_KEY
         ? { url: e.BROKER_LITELLM_URL, key: e.BROKER_LITELLM_USAGE_KEY, intervalSeconds: e.BROKER_LITELLM_USAGE_SECONDS }
         : null,
+    runtime:
+      e.LLPM_RUNTIME === "docker"
+        ? { kind: "docker" }
+        : {
+            kind: "kubernetes",
+            namespace: e.LLPM_KUBERNETES_NAMESPACE ?? null,
+            kubeconfig: e.LLPM_KUBECONFIG ?? null,
+            context: e.LLPM_KUBERNETES_CONTEXT ?? null,
+          },
     docker: e.DOCKER_HOST,
   };
 }

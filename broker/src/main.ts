@@ -1,20 +1,22 @@
 import { createBroker } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { createLogger } from "./log";
-import { dockerClient } from "./runtime/docker/dockerEndpoint";
-import { DockerRuntime } from "./runtime/docker/dockerRuntime";
+import { createRuntime } from "./runtime/createRuntime";
+import type { AgentRuntime } from "./runtime/runtime";
 
 async function main(): Promise<void> {
   let config;
+  let log;
+  let runtime: AgentRuntime;
   try {
     config = loadConfig(process.env);
+    log = createLogger(config.logLevel, config.stack);
+    runtime = createRuntime(config, log);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`llpm broker: ${err.message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.logLevel, config.stack);
-  const runtime = new DockerRuntime(dockerClient(config.docker), config.stack, log);
   const broker = createBroker(config, runtime, log);
   // Listening first: a dashboard reconnecting after a restart sees the jobs reconciliation finishes.
   const server = broker.app.listen(config.port, config.host, () => {

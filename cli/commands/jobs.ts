@@ -15,7 +15,7 @@ export function jobRows(jobs: Job[]): string[][] {
 
 export async function jobsCommand(ctx: CommandContext, opts: { agent?: string; limit: number }): Promise<number> {
   const client = await ctx.client();
-  const agentIds = opts.agent ? [opts.agent] : (await client.get<Agent[]>("/agents")).filter((a) => a.source === "docker").map((a) => a.id);
+  const agentIds = opts.agent ? [opts.agent] : (await client.get<Agent[]>("/agents")).filter((a) => a.source !== "external").map((a) => a.id);
   const lists = await Promise.all(agentIds.map((id) => client.get<Job[]>(`/agents/${encodeURIComponent(id)}/jobs?limit=${opts.limit}`)));
   const jobs = lists
     .flat()

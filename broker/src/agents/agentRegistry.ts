@@ -129,7 +129,7 @@ export class AgentRegistry {
         id: w.agentId,
         type: w.agentType,
         index: w.agentIndex,
-        source: "docker",
+        source: this.runtime.kind,
         container: w.name,
         state: deriveAgentState({ running: w.running, health: w.health, busy: currentJobIds.length > 0 }),
         authMode: w.authMode,

@@ -1,4 +1,5 @@
 import type { AuthMode } from "../../../contract/agentTypes";
+import type { RuntimeKind } from "../runtime/runtime";
 
 export const AGENT_STATES = ["starting", "ready", "busy", "unhealthy", "stopped"] as const;
 export type AgentState = (typeof AGENT_STATES)[number];
@@ -8,7 +9,8 @@ export interface AgentView {
   id: string;
   type: string;
   index: number | null;
-  source: "docker" | "external";
+  /** The runtime that discovered it, or "external": registered through the compatibility routes. */
+  source: RuntimeKind | "external";
   container: string | null;
   state: AgentState;
   authMode: AuthMode;

@@ -7,6 +7,7 @@ import { LOG_STREAMS } from "../jobs/jobTypes";
 import { JOB_STATES } from "../../../contract/jobStates";
 import type { TimelineEntry as TimelineEntryType } from "../parsers/timeline";
 import { TOOL_INPUT_CAP_CHARS, TOOL_OUTPUT_CAP_CHARS } from "../parsers/timeline";
+import { RUNTIMES } from "../runtime/runtime";
 
 export const MAX_PROMPT_BYTES = 1024 * 1024;
 /** Above the prompt limit so an oversized prompt gets the schema's precise message, not a bare 413. */
@@ -128,7 +129,7 @@ export const Agent = z.object({
   id: z.string(),
   type: z.string(),
   index: z.number().int().nullable(),
-  source: z.enum(["docker", "external"]),
+  source: z.enum([...RUNTIMES, "external"]),
   container: z.string().nullable(),
   state: z.enum(AGENT_STATES),
   authMode: z.enum(AUTH_MODES),

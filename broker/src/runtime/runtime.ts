@@ -5,6 +5,10 @@
 
 import type { AuthMode } from "../../../contract/agentTypes";
 
+/** The runtimes the broker can reach agents through (`LLPM_RUNTIME`). */
+export const RUNTIMES = ["docker", "kubernetes"] as const;
+export type RuntimeKind = (typeof RUNTIMES)[number];
+
 export type HealthStatus = "none" | "starting" | "healthy" | "unhealthy";
 
 /** What the runtime knows about one agent workload, independent of the broker's own state. */
@@ -77,6 +81,7 @@ export interface JobStream {
  * same commands through its own exec.
  */
 export interface AgentRuntime {
+  readonly kind: RuntimeKind;
   discover(): Promise<AgentWorkload[]>;
   /** Reports changes until the returned function is called; reconnects by itself. */
   watch(onChange: (change: WorkloadChange) => void): () => void;

@@ -6,8 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createBroker, type Broker } from "../../../broker/src/app";
 import { loadConfig, type BrokerConfig } from "../../../broker/src/config";
-import { dockerClient } from "../../../broker/src/runtime/docker/dockerEndpoint";
-import { DockerRuntime } from "../../../broker/src/runtime/docker/dockerRuntime";
+import { createRuntime } from "../../../broker/src/runtime/createRuntime";
 import { createLogger } from "../../../broker/src/log";
 import { startDockerFilter, type RunningDockerFilter } from "./dockerFilter";
 
@@ -39,7 +38,8 @@ export interface StartOptions {
 
 /**
  * The real broker on 127.0.0.1 (random port) against the real Docker engine, reaching it only
- * through its own Docker API filter (scoped to the same stack), as the fleet runs it.
+ * through its own Docker API filter (scoped to the same stack), as the fleet runs it; or through
+ * the runtime `env` selects (an AgentFleet's brokerEnv). The runtime is built as main.ts builds it.
  */
 export async function startBroker(stack: string, dbPath: string, env: Record<string, string> = {}, opts: StartOptions = {}): Promise<RunningBroker> {
   const dockerFilter = await startDockerFilter(stack);
@@ -56,7 +56,7 @@ export async function startBroker(stack: string, dbPath: string, env: Record<str
   const log = lines
     ? createLogger("info", stack, { write: (line: string) => void lines.push(line) })
     : createLogger(process.env.BROKER_TEST_LOG ?? "silent", stack);
-  const broker = createBroker(config, new DockerRuntime(dockerClient(config.docker), stack, log), log);
+  const broker = createBroker(config, createRuntime(config, log), log);
   const server = await new Promise<Server>((resolve) => {
     const s = broker.app.listen(0, "127.0.0.1", () => resolve(s));
   });

@@ -54,14 +54,14 @@ export function jobRoutes(api: Api, s: Services): void {
           CancelAgentJob: { operation: "post /agents/:id/jobs/:jobId/cancel", parameters: agentJobParams, description: "Cancel the job through its agent" },
           ListAgentJobs: { operation: "get /agents/:id/jobs", parameters: { id: "$response.body#/agentId" }, description: "The agent's jobs, this one first" },
         }),
-        409: { description: "The agent runs outside Docker; the broker cannot exec into it", schema: ErrorBody },
+        409: { description: "The agent was registered from outside the runtime; the broker cannot exec into it", schema: ErrorBody },
         ...notFound,
       },
     },
     ({ params, body }, _req, res) => {
       const agent = requireAgent(s, params.id);
-      if (agent.source !== "docker") {
-        throw new HttpError(409, "agent_not_runnable", `agent '${agent.id}' is registered from outside Docker; jobs run only in discovered containers`);
+      if (agent.source === "external") {
+        throw new HttpError(409, "agent_not_runnable", `agent '${agent.id}' is registered from outside the runtime; jobs run only in discovered agents`);
       }
       accept(res, agent.id, agent.type, body);
     },
@@ -137,7 +137,7 @@ export function jobRoutes(api: Api, s: Services): void {
     },
     ({ body }, _req, res) => {
       if (s.registry.agentsOfType(body.agentType).length === 0) {
-        const known = [...new Set(s.registry.list().filter((a) => a.source === "docker").map((a) => a.type))].sort();
+        const known = [...new Set(s.registry.list().filter((a) => a.source !== "external").map((a) => a.type))].sort();
         throw new HttpError(404, "agent_type_not_found", `no agent of type '${body.agentType}'; types here: ${known.join(", ") || "none"}`);
       }
       accept(res, null, body.agentType, body);

@@ -2,15 +2,13 @@ import Docker from "dockerode";
 import { Writable } from "node:stream";
 import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
-import type { AgentRuntime, AgentWorkload, CommandResult, JobOutput, JobSpec, JobStream, WorkloadChange } from "../runtime";
-import { JobRecordReader, jobCommands } from "../jobRecord";
+import type { AgentWorkload, WorkloadChange } from "../runtime";
+import { ExecAgentRuntime, type ExecSinks, type RunningExec } from "../execAgentRuntime";
 import { AGENT_ROLE, LABEL } from "../../../../contract/labels";
 import { workloadFromContainer } from "./workloadFromContainer";
 import { splitLines } from "./splitLines";
 import { WORKSPACE_DIR } from "../../../../contract/workspace";
 
-/** A failing command explains itself at the end of its stderr. */
-const STDERR_KEPT = 2048;
 const WATCHED_EVENTS = ["create", "start", "die", "stop", "health_status", "destroy", "pause", "unpause", "rename"];
 
 function sink(write: (chunk: Buffer) => void): Writable {
@@ -28,14 +26,16 @@ function isNotFound(err: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export class DockerRuntime implements AgentRuntime {
+export class DockerRuntime extends ExecAgentRuntime {
+  readonly kind = "docker";
   private readonly labelFilters: string[];
 
   constructor(
     private readonly docker: Docker,
     stack: string,
-    private readonly log: Logger,
+    log: Logger,
   ) {
+    super(log);
     this.labelFilters = [`${LABEL.stack}=${stack}`, `${LABEL.role}=${AGENT_ROLE}`];
   }
 
@@ -92,48 +92,7 @@ export class DockerRuntime implements AgentRuntime {
     };
   }
 
-  startJob(ref: string, spec: JobSpec, output: JobOutput): Promise<JobStream> {
-    return this.streamRecord(ref, jobCommands.start(spec), spec.prompt, 0, output);
-  }
-
-  attachJob(ref: string, jobId: string, fromOffset: number, output: JobOutput): Promise<JobStream> {
-    return this.streamRecord(ref, jobCommands.attach(jobId, fromOffset), undefined, fromOffset, output);
-  }
-
-  async cancelJob(ref: string, jobId: string): Promise<void> {
-    const reader = new JobRecordReader(0, { onOutput: () => {} });
-    const run = await this.exec(ref, jobCommands.cancel(jobId), undefined, reader);
-    const code = await run.done;
-    if (code !== 0) this.log.warn({ ref, jobId, code }, "llpm-cancel-job did not exit 0");
-  }
-
-  async runCommand(ref: string, cmd: string[], maxStdoutBytes: number): Promise<CommandResult> {
-    const stdout: Buffer[] = [];
-    let size = 0;
-    let stderr = "";
-    const run = await this.exec(ref, cmd, undefined, {
-      stdout: (chunk) => {
-        if (size < maxStdoutBytes) stdout.push(chunk.subarray(0, maxStdoutBytes - size));
-        size += chunk.length;
-      },
-      stderr: (chunk) => (stderr = (stderr + chunk.toString("utf8")).slice(-STDERR_KEPT)),
-    });
-    const exitCode = await run.done;
-    return { exitCode, stdout: Buffer.concat(stdout), stdoutCapped: size > maxStdoutBytes, stderr };
-  }
-
-  private async streamRecord(ref: string, cmd: string[], stdin: string | undefined, from: number, output: JobOutput): Promise<JobStream> {
-    const reader = new JobRecordReader(from, output);
-    const run = await this.exec(ref, cmd, stdin, reader);
-    return { done: run.done.then((code) => reader.end(code)), detach: run.detach };
-  }
-
-  private async exec(
-    ref: string,
-    cmd: string[],
-    stdin: string | undefined,
-    sinks: { stdout(chunk: Buffer): void; stderr(chunk: Buffer): void },
-  ): Promise<{ done: Promise<number | null>; detach(): void }> {
+  protected async exec(ref: string, cmd: string[], stdin: string | undefined, sinks: ExecSinks): Promise<RunningExec> {
     const exec = await this.docker.getContainer(ref).exec({
       Cmd: cmd,
       WorkingDir: WORKSPACE_DIR,
