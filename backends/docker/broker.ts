@@ -14,6 +14,9 @@ import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV, brokerPlainEn
 import { BROKER_ALIAS, BROKER_USER } from "../../core/fleetServices";
 
 
+/** The broker image's Dockerfile, relative to the project root, which is its build context. */
+export const BROKER_DOCKERFILE = "broker/Dockerfile";
+
 export interface BrokerArgs {
   stack: string;
   /** The project's root: the broker's build context, since its image compiles `contract/` too. */
@@ -51,7 +54,7 @@ export class Broker extends pulumi.ComponentResource {
         stack: args.stack,
         image: "broker",
         contextDir: args.projectRoot,
-        dockerfile: path.join(args.projectRoot, "broker", "Dockerfile"),
+        dockerfile: path.join(args.projectRoot, BROKER_DOCKERFILE),
         buildArgs: { NODE_IMAGE: args.nodeImage, EXTRA_CA_CERTIFICATES: args.extraCaCertificates },
       },
       { parent: this },

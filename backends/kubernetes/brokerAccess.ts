@@ -14,7 +14,10 @@ export interface BrokerAccessArgs {
  */
 export const BROKER_RULES = [
   { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
-  { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
+  // An exec over WebSocket (how the broker's client runs it) opens with a GET, which the API server
+  // authorizes as `get` on pods/exec (v1.34: the gate that checks `create` for it is off); a
+  // SPDY exec is a POST, authorized as `create`.
+  { apiGroups: [""], resources: ["pods/exec"], verbs: ["create", "get"] },
 ];
 
 export class BrokerAccess extends pulumi.ComponentResource {

@@ -10,7 +10,8 @@ import Docker from "dockerode";
 import { DockerFleet, sweepStack } from "./harness/dockerFleet";
 import { waitUntilReady } from "./harness/health";
 import { LOCAL_STAND_INS } from "./harness/imageSubstitution";
-import { PROJECT_ROOT, runProgram } from "../support/runProgram";
+import { PROJECT_ROOT, runProgram, type RecordedResource } from "../support/runProgram";
+import { CONTAINER, coreContainer, envOf, labelsOf, VOLUME } from "../support/recordedFleet";
 import { execIn } from "./support/containerExec";
 import { e2eStackConfig, writeExtraCaFile } from "./support/fleetConfig";
 import { e2eStackName } from "./support/stackName";
@@ -27,12 +28,12 @@ describe("e2e: the Postgres stand-in, as the program declares its container", fu
 
   before(async () => {
     const config = e2eStackConfig(path.join(runDir, "workspaces"), { broker: 3010, litellm: 4000 }, writeExtraCaFile(runDir));
-    const { resources } = await runProgram({ stack, config });
-    const postgresPart = resources.filter((r) => r.type.startsWith("docker:") && ["network", "postgres-data", "postgres"].includes(r.name));
-    expect(postgresPart.map((r) => r.name).sort()).to.deep.equal(["network", "postgres", "postgres-data"]);
-    const env = (postgresPart.find((r) => r.name === "postgres")?.inputs.envs ?? []) as string[];
-    password = env.find((e) => e.startsWith("POSTGRES_PASSWORD="))?.split("=")[1] ?? "";
-    await fleet.apply(postgresPart, 120_000);
+    const run = await runProgram({ stack, config });
+    // Postgres' own container and volume, and the networks (it sits on the backend one).
+    const ofPostgres = (r: RecordedResource) => r.type === "docker:index/network:Network" || labelsOf(r)["llpm.role"] === "postgres";
+    expect(run.resources.filter((r) => labelsOf(r)["llpm.role"] === "postgres").map((r) => r.type).sort()).to.deep.equal([CONTAINER, VOLUME]);
+    password = envOf(coreContainer(run, "postgres")).POSTGRES_PASSWORD;
+    await fleet.apply(run.resources, 120_000, ofPostgres);
     expect(await fleet.readBackDifferences(), "what the docker provider would read back differs from the inputs").to.deep.equal([]);
   });
 

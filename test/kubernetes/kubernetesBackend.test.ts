@@ -5,8 +5,8 @@
  * prebuilt and loaded into the cluster's containerd:
  * - agents: the broker tests' fake agent image (the real job commands, a scripted CLI), for every type;
  * - LiteLLM and Postgres: the local stand-ins of their official images;
- * - broker: a stand-in answering /health (test/support/kubernetes/broker-stand-in), because the
- *   broker's Kubernetes runtime does not exist yet and the real image exits without a Docker socket.
+ * - broker: the real broker image, built from broker/Dockerfile with what the program's build sends,
+ *   running its Kubernetes runtime with the ServiceAccount and Role the program declares.
  * The cluster has no provisioner, so the test pre-binds one hostPath volume to each claim.
  */
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
@@ -21,24 +21,29 @@ import { agentToken } from "../../contract/agentToken";
 import { AGENT_TYPES, AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_PATH, agentId, LABEL } from "../../catalogue/naming";
 import { WORKSPACE_DIR } from "../../contract/workspace";
-import { BROKER_IMAGE_NAME, NAMESPACE } from "../../config/defaults";
+import { BROKER_IMAGE_NAME, DEFAULT_NODE_IMAGE, NAMESPACE } from "../../config/defaults";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
 import { gatewayKey } from "../../core/gatewayKey";
 import { BROKER_ALIAS } from "../../core/fleetServices";
-import { BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV } from "../../core/serviceEnv";
+import { BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV } from "../../core/serviceEnv";
 import { BROKER_DATA_CLAIM, BROKER_SERVICE_ACCOUNT, POSTGRES_DATA_CLAIM_TEMPLATE, workspaceClaimName } from "../../backends/kubernetes/objectNames";
 import { fleetProgram } from "../../program/fleetProgram";
 import { ensureAgentImage } from "../broker/support/agentImage";
 import { buildOnce, contentTag } from "../broker/support/imageTags";
-import { filesUnder } from "../support/filesUnder";
 import { CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
 import { startPulumiEngine, type PulumiEngine } from "../support/kubernetes/pulumiEngine";
 import { createStaticVolumes, type StaticVolumes } from "../support/kubernetes/staticVolumes";
 import { PROJECT_ROOT } from "../support/runProgram";
+import { waitFor } from "../support/waitFor";
+import { extraCaCertificates } from "../support/hostCaCertificates";
+import { LOCAL_STAND_INS, substituteImage } from "../e2e/harness/imageSubstitution";
+import { filesUnder } from "../support/filesUnder";
+import { contextFiles } from "../../backends/docker/buildContext";
+import { BROKER_DOCKERFILE } from "../../backends/docker/broker";
+import { BROKER_PORT } from "../../contract/ports";
 
 const LITELLM_IMAGE = "llpm-local/litellm:1.108.14";
 const POSTGRES_IMAGE = "llpm-local/postgres:15-bookworm";
-const BROKER_STAND_IN = path.join(PROJECT_ROOT, "test/support/kubernetes/broker-stand-in");
 const STATEFULSET_TYPE = "kubernetes:apps/v1:StatefulSet";
 const STORAGE_CLASS = "llpm-test-static";
 /** The fake agent image's user, and the broker image's. */
@@ -69,7 +74,15 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     core = kc.makeApiClient(CoreV1Api);
     const docker = new Docker();
     const agentImage = await ensureAgentImage(docker);
-    const brokerImage = await buildOnce(docker, contentTag("llpmt-k8s-broker-stand-in", BROKER_STAND_IN, ["Dockerfile"]), BROKER_STAND_IN, ["Dockerfile"]);
+    const brokerFiles = contextFiles(PROJECT_ROOT);
+    const brokerImage = await buildOnce(
+      docker,
+      contentTag("llpmt-k8s-broker", PROJECT_ROOT, brokerFiles),
+      PROJECT_ROOT,
+      brokerFiles,
+      { NODE_IMAGE: substituteImage(DEFAULT_NODE_IMAGE, LOCAL_STAND_INS), EXTRA_CA_CERTIFICATES: extraCaCertificates() },
+      BROKER_DOCKERFILE,
+    );
     await loadImages(agentImage, brokerImage, LITELLM_IMAGE, POSTGRES_IMAGE);
     hostDir = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-kbe-pv-"));
     volumes = await createStaticVolumes(core, {
@@ -196,12 +209,46 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     expect(await allowed(namespace, "list", "pods")).to.equal(true);
     expect(await allowed(namespace, "watch", "pods")).to.equal(true);
     expect(await allowed(namespace, "create", "pods", "exec")).to.equal(true);
+    expect(await allowed(namespace, "get", "pods", "exec")).to.equal(true);
     expect(await allowed(namespace, "get", "secrets")).to.equal(false);
     expect(await allowed(namespace, "delete", "pods")).to.equal(false);
     expect(await allowed("kube-system", "list", "pods")).to.equal(false);
     const broker = (await podsIn()).find((p) => p.metadata?.labels?.[LABEL.role] === "broker")!;
     const env = await execInPod(kc, namespace, broker.metadata!.name!, BROKER_ALIAS, ["sh", "-c", `echo $${BROKER_RUNTIME_ENV} $${BROKER_NAMESPACE_ENV}; cat /var/run/secrets/kubernetes.io/serviceaccount/namespace`]);
     expect(env.stdout.trim().split("\n")).to.deep.equal([`kubernetes ${namespace}`, namespace]);
+  });
+
+  /** One call of the broker's API from inside its own pod (its Service is not reachable from the host). */
+  const brokerCall = async (method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const broker = (await podsIn()).find((p) => p.metadata?.labels?.[LABEL.role] === "broker")!;
+    const script =
+      `fetch('http://127.0.0.1:${BROKER_PORT}'+process.argv[1],{method:process.argv[2],` +
+      `headers:{authorization:'Bearer '+process.env.${BROKER_TOKEN_ENV},'content-type':'application/json'},body:process.argv[3]||undefined})` +
+      `.then(async r=>console.log(JSON.stringify({status:r.status,body:await r.json()})),e=>{console.error(e);process.exit(1)})`;
+    const out = await execInPod(kc, namespace, broker.metadata!.name!, BROKER_ALIAS, ["node", "-e", script, route, method, body === undefined ? "" : JSON.stringify(body)]);
+    if (exitCode(out.status) !== 0) throw new Error(`broker call ${method} ${route} failed: ${out.stderr}`);
+    return JSON.parse(out.stdout);
+  };
+
+  it("runs a job on every agent type through the real broker and its Kubernetes runtime", async function () {
+    await waitFor("the broker to list every agent ready", async () => {
+      const agents = (await brokerCall("GET", "/agents")).body as { id: string; state: string; source: string }[];
+      return agents.length === AGENT_TYPES.length && agents.every((a) => a.state === "ready" && a.source === "kubernetes");
+    }, 120_000);
+    for (const type of AGENT_TYPES) {
+      const created = await brokerCall("POST", "/jobs", { agentType: type, prompt: `hello from ${type}` });
+      expect(created.status, JSON.stringify(created.body)).to.equal(202);
+      const job = await waitFor(`the ${type} job to finish`, async () => {
+        const read = (await brokerCall("GET", `/jobs/${created.body.id}`)).body;
+        return ["queued", "running"].includes(read.state) ? undefined : read;
+      }, 120_000);
+      expect(job.state, JSON.stringify(job)).to.equal("completed");
+      expect(job.agentId).to.equal(agentId(type as (typeof AGENT_TYPES)[number], 1));
+      expect(job.exitCode).to.equal(0);
+      // The fake CLI answers in Claude Code's and Codex's JSON, in plain text for the others (whose
+      // parsers then find no result): what it printed is in the log the broker streamed.
+      expect(job.log, JSON.stringify(job)).to.contain(`echo: hello from ${type}`);
+    }
   });
 
   it("changes nothing on a second up", async function () {

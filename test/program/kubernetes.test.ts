@@ -112,7 +112,7 @@ describe("program under mocks: kubernetes backend", () => {
     expect(moreRoles).to.deep.equal([]);
     expect(role.inputs.rules).to.deep.equal([
       { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },
-      { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
+      { apiGroups: [""], resources: ["pods/exec"], verbs: ["create", "get"] },
     ]);
     const binding = objectNamed(run, K8S.roleBinding, "broker").inputs;
     expect(binding.roleRef).to.deep.equal({ apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "broker" });

@@ -4,6 +4,7 @@ import type { Role } from "../../catalogue/naming";
 
 export const CONTAINER = "docker:index/container:Container";
 export const IMAGE = "docker:index/image:Image";
+export const VOLUME = "docker:index/volume:Volume";
 export const WORKSPACE_FOLDER = "pulumi-nodejs:dynamic/llpm:WorkspaceFolder";
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 

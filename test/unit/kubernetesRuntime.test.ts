@@ -13,7 +13,7 @@ import { ConfigError, loadConfig } from "../../broker/src/config";
 import { RUNTIMES } from "../../broker/src/runtime/runtime";
 import { agentLabelSelector } from "../../broker/src/runtime/kubernetes/agentPods";
 import { kubernetesTarget } from "../../broker/src/runtime/kubernetes/kubeConfig";
-import { exitCodeOfStatus } from "../../broker/src/runtime/kubernetes/podExec";
+import { describeExecError, exitCodeOfStatus } from "../../broker/src/runtime/kubernetes/podExec";
 import { podAgentState } from "../../broker/src/runtime/kubernetes/podState";
 import { workloadFromPod } from "../../broker/src/runtime/kubernetes/workloadFromPod";
 
@@ -123,6 +123,15 @@ describe("kubernetes runtime: pod state → agent state", () => {
     const deleting = pod({ status: running({ ready: true }) });
     deleting.metadata!.deletionTimestamp = new Date(LATER);
     expect(podAgentState(deleting, "agent")).to.deep.equal({ running: false, health: "none", stoppedReason: "pod is being deleted" });
+  });
+});
+
+describe("kubernetes runtime: a failed exec says why", () => {
+  it("keeps the message of the WebSocket's error event, an Error's, or else the whole value", () => {
+    expect(describeExecError({ type: "error", message: "Unexpected server response: 403" })).to.equal("Unexpected server response: 403");
+    expect(describeExecError({ error: { message: "connect ECONNREFUSED" } })).to.equal("connect ECONNREFUSED");
+    expect(describeExecError(new Error("boom"))).to.equal("boom");
+    expect(describeExecError({ code: 7 })).to.equal('{"code":7}');
   });
 });
 
