@@ -1,10 +1,19 @@
 /** Rules of the `backend` key: what each backend needs, and keys that only one backend reads. */
 import { AGENT_TYPES } from "../catalogue/agentTypes";
-import { BROKER_IMAGE_NAME } from "./defaults";
+import { BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME } from "./defaults";
 import type { FleetConfig } from "./fleetConfig";
 import type { HostLookup } from "./hostPaths";
 import type { ConfigProblem } from "./problems";
 import { DNS_LABEL, DNS_LABEL_ALLOWED, type StackConfigInput } from "./schema";
+
+/** The images a cluster runs from `images.refs`, each with the setting that makes it needed (none: always). */
+function imagesNeeded(config: FleetConfig): [string, string | undefined][] {
+  return [
+    ...AGENT_TYPES.filter((t) => config.agents[t] > 0).map((t): [string, string] => [t, `agents.${t} is ${config.agents[t]}`]),
+    [BROKER_IMAGE_NAME, undefined],
+    ...(config.egress.mode === "none" ? [] : [[EGRESS_PROXY_IMAGE_NAME, `egress.mode is ${config.egress.mode}`] as [string, string]]),
+  ];
+}
 
 function kubernetesProblems(config: FleetConfig, host: HostLookup): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -19,13 +28,13 @@ function kubernetesProblems(config: FleetConfig, host: HostLookup): ConfigProble
   if (k8s.kubeconfig !== undefined && (!k8s.kubeconfig.startsWith("/") || host.readFile(k8s.kubeconfig) === undefined)) {
     problems.push({ key: "kubernetes.kubeconfig", value: k8s.kubeconfig, allowed: "a path to a readable kubeconfig file, absolute or starting with ~/" });
   }
-  // Nothing is built for a cluster yet (images.registry is future work): every image must be named.
-  for (const name of [...AGENT_TYPES.filter((t) => config.agents[t] > 0), BROKER_IMAGE_NAME]) {
+  // Nothing is built for a cluster yet (images.registry is future work): every image it runs must be named.
+  for (const [name, why] of imagesNeeded(config)) {
     if (config.imageRefs[name] === undefined) {
       problems.push({
         key: `images.refs.${name}`,
         value: undefined,
-        allowed: `a prebuilt image reference with an exact tag: backend kubernetes does not build images${name === BROKER_IMAGE_NAME ? "" : ` (needed while agents.${name} is ${config.agents[name as keyof typeof config.agents]})`}`,
+        allowed: `a prebuilt image reference with an exact tag: backend kubernetes does not build images${why ? ` (needed while ${why})` : ""}`,
       });
     }
   }

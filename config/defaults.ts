@@ -86,8 +86,10 @@ export function defaultKubernetesNamespace(stack: string): string {
   return `llpm-${stack}`;
 }
 
-/** The fleet's own images that `images.refs.<name>` may name prebuilt: one per agent type, and the broker. */
+/** The fleet's own images that `images.refs.<name>` may name prebuilt: one per agent type, the broker and the egress proxy. */
 export const BROKER_IMAGE_NAME = "broker";
+export const EGRESS_PROXY_IMAGE_NAME = "egress-proxy";
+export const SERVICE_IMAGE_NAMES = [BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME] as const;
 
 /** Room for the deploying user's own processes, which share the uid (and so the count) with agents. */
 export const PROCESS_LIMIT_MARGIN = 1024;

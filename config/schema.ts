@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { AGENT_TYPES, AUTH_MODES, type AgentType } from "../catalogue/agentTypes";
 import { EGRESS_HOST_ALLOWED, EGRESS_HOST_PATTERN, EGRESS_MODES } from "./egressAllowlist";
-import { BACKENDS, BROKER_IMAGE_NAME, FORBIDDEN_LITELLM_VERSIONS, KNOWN_TOOLCHAINS, MAX_INSTANCES_PER_TYPE } from "./defaults";
+import { BACKENDS, FORBIDDEN_LITELLM_VERSIONS, SERVICE_IMAGE_NAMES, KNOWN_TOOLCHAINS, MAX_INSTANCES_PER_TYPE } from "./defaults";
 import type { ConfigProblem } from "./problems";
 
 function wholeNumber(min: number, max: number) {
@@ -104,8 +104,8 @@ const QUANTITY_ALLOWED = "a storage size as Kubernetes writes it: a whole number
 const storageSize = text(QUANTITY_ALLOWED).regex(/^[1-9][0-9]*(Ki|Mi|Gi|Ti|Pi)$/, { error: QUANTITY_ALLOWED });
 
 const imageRefs = strict(
-  Object.fromEntries([...AGENT_TYPES, BROKER_IMAGE_NAME].map((name) => [name, pinnedImage.optional()])) as Record<
-    AgentType | typeof BROKER_IMAGE_NAME,
+  Object.fromEntries([...AGENT_TYPES, ...SERVICE_IMAGE_NAMES].map((name) => [name, pinnedImage.optional()])) as Record<
+    AgentType | (typeof SERVICE_IMAGE_NAMES)[number],
     z.ZodOptional<typeof pinnedImage>
   >,
 );

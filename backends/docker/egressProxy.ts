@@ -6,20 +6,8 @@ import { dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST 
 import { buildLocalImage } from "./localImage";
 import { canonicalCpus, memoryWithoutSwap } from "./providerReadBack";
 import { EGRESS_PROXY_MAX_FILES, squidConfig } from "../../core/squidConfig";
-import { EGRESS_PROXY_PORT } from "../../contract/ports";
 import { EGRESS_PROXY_ALIAS } from "../../core/fleetServices";
-
-/** The image's entrypoint writes the config from this variable onto the tmpfs and starts Squid on it. */
-export const SQUID_CONFIG_ENV = "LLPM_EGRESS_SQUID_CONFIG";
-/** Debian's `proxy` user, which the Squid package runs as. */
-const PROXY_USER = "proxy";
-const TMPFS_BYTES = 16 * 1024 * 1024;
-const EGRESS_PROXY_HEALTHCHECK = [
-  `exec 3<>/dev/tcp/127.0.0.1/${EGRESS_PROXY_PORT}`,
-  "printf 'HEAD http://llpm-healthcheck/ HTTP/1.0\\r\\n\\r\\n' >&3",
-  "read -r -t 5 status <&3",
-  '[[ "$status" == HTTP/* ]]',
-].join(" && ");
+import { EGRESS_PROXY_HEALTH_COMMAND, EGRESS_PROXY_TMPFS_BYTES, EGRESS_PROXY_USER, SQUID_CONFIG_ENV } from "../../core/egressProxyImage";
 
 export interface EgressProxyArgs {
   config: FleetConfig;
@@ -52,18 +40,16 @@ export class EgressProxy extends pulumi.ComponentResource {
         name: containerName(config.stack, "egress-proxy"),
         image: image.repoDigest,
         labels: dockerLabels(coreLabels(config.stack, "egress-proxy")),
-        user: PROXY_USER,
+        user: EGRESS_PROXY_USER.name,
         envs: envList({ [SQUID_CONFIG_ENV]: squidConfig(config) }),
         networksAdvanced: [{ name: args.egressNetwork }, { name: args.agentsNetwork, aliases: [EGRESS_PROXY_ALIAS] }],
         readOnly: true,
-        mounts: [{ type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: TMPFS_BYTES } }],
+        mounts: [{ type: "tmpfs", target: "/tmp", tmpfsOptions: { sizeBytes: EGRESS_PROXY_TMPFS_BYTES } }],
         ...memoryWithoutSwap(256),
         cpus: canonicalCpus(1),
         ulimits: [{ name: "nofile", soft: EGRESS_PROXY_MAX_FILES, hard: EGRESS_PROXY_MAX_FILES }],
         init: true,
-        // A whole request with bash alone: Squid answers it (a 403, unlogged: squidConfig.ts). A bare
-        // connect would do less and be logged as transaction-end-before-headers every time.
-        ...fleetContainerBasics(["bash", "-c", EGRESS_PROXY_HEALTHCHECK]),
+        ...fleetContainerBasics(EGRESS_PROXY_HEALTH_COMMAND),
       },
       { parent: this, ...REPLACE_BY_DELETING_FIRST },
     );

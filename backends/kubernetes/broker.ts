@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { coreLabels } from "../../catalogue/naming";
-import type { FleetConfig } from "../../config/fleetConfig";
 import { BROKER_ALIAS, BROKER_USER } from "../../core/fleetServices";
 import { BROKER_PORT } from "../../contract/ports";
 import { BROKER_DATA_PATH, BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV, brokerPlainEnv } from "../../core/serviceEnv";
@@ -11,10 +10,9 @@ import { coreService } from "./coreService";
 import { BROKER_DATA_CLAIM, BROKER_SECRET } from "./objectNames";
 import { nonRootPod, restrictedContainer, serviceResources } from "./podSecurity";
 import { secretEnv } from "./serviceSecrets";
+import type { FleetPartArgs } from "./fleetPartArgs";
 
-export interface BrokerArgs {
-  config: FleetConfig;
-  namespace: pulumi.Input<string>;
+export interface BrokerArgs extends FleetPartArgs {
   image: string;
   serviceAccountName: pulumi.Input<string>;
 }

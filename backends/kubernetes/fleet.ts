@@ -11,6 +11,7 @@ import { AgentCredentials } from "./agentCredentials";
 import { AgentStatefulSet } from "./agentStatefulSet";
 import { Broker } from "./broker";
 import { BrokerAccess } from "./brokerAccess";
+import { EgressProxy } from "./egressProxy";
 import { LiteLlm } from "./litellm";
 import { FleetNamespace } from "./namespace";
 import { FleetNetworkPolicies } from "./networkPolicies";
@@ -39,7 +40,7 @@ export interface KubernetesAgent {
   workspaceClaim: string;
 }
 
-/** The whole fleet in one namespace: Secrets, Postgres, LiteLLM, the broker and one StatefulSet per agent type. */
+/** The whole fleet in one namespace: Secrets, Postgres, LiteLLM, the broker, the egress proxy and one StatefulSet per agent type. */
 export class KubernetesFleet extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly brokerUrl: pulumi.Output<string>;
@@ -53,7 +54,10 @@ export class KubernetesFleet extends pulumi.ComponentResource {
     const ns = new FleetNamespace("namespace", { stack: config.stack, name: config.kubernetes.namespace }, child);
     const namespace = ns.name;
     const serviceSecrets = new ServiceSecrets("secrets", { stack: config.stack, namespace, secrets, providerKeys: args.providerKeys }, child);
-    new FleetNetworkPolicies("network-policies", { stack: config.stack, namespace, dnsNamespace: DNS_NAMESPACE }, child);
+    const egressProxy = config.egress.mode !== "none";
+    new FleetNetworkPolicies("network-policies", { stack: config.stack, namespace, dnsNamespace: DNS_NAMESPACE, egressProxy }, child);
+    // egress.mode none: no proxy at all, so agents have no way out.
+    if (egressProxy) new EgressProxy("egress-proxy", { config, namespace }, child);
     new Postgres("postgres", { config, namespace }, { parent: this, dependsOn: [serviceSecrets] });
     new LiteLlm(
       "litellm",

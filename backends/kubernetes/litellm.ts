@@ -4,7 +4,6 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { coreLabels } from "../../catalogue/naming";
-import type { FleetConfig } from "../../config/fleetConfig";
 import { GATEWAY_AUTH_MODULE_PATH, GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, LITELLM_ALIAS, LITELLM_CONFIG_PATH } from "../../core/fleetServices";
 import { LITELLM_PORT } from "../../contract/ports";
 import { gatewayPolicyJson } from "../../core/gatewayPolicy";
@@ -15,10 +14,9 @@ import { coreService } from "./coreService";
 import { LITELLM_CONFIG_MAP, LITELLM_SECRET } from "./objectNames";
 import { imageUserPod, restrictedContainer, serviceResources } from "./podSecurity";
 import { secretEnv } from "./serviceSecrets";
+import type { FleetPartArgs } from "./fleetPartArgs";
 
-export interface LiteLlmArgs {
-  config: FleetConfig;
-  namespace: pulumi.Input<string>;
+export interface LiteLlmArgs extends FleetPartArgs {
   /** Config keys of the provider keys the stack has: only those get an api_key line. */
   providerKeyNames: string[];
   /** The variables of LiteLLM's Secret (ServiceSecrets). */

@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { coreLabels } from "../../catalogue/naming";
-import type { FleetConfig } from "../../config/fleetConfig";
 import { POSTGRES_ALIAS, POSTGRES_DATA_PATH, POSTGRES_ENTRYPOINT_CAPABILITIES, POSTGRES_PORT } from "../../core/fleetServices";
 import { POSTGRES_DATABASE, POSTGRES_PASSWORD_ENV, POSTGRES_PLAIN_ENV, POSTGRES_USER } from "../../core/serviceEnv";
 import { POSTGRES_DATA_CLAIM_TEMPLATE, POSTGRES_SECRET } from "./objectNames";
@@ -10,14 +9,12 @@ import { secretEnv } from "./serviceSecrets";
 import { claimSpec, RETAIN_CLAIMS } from "./claims";
 import { plainEnv } from "./containerEnv";
 import { coreService } from "./coreService";
+import type { FleetPartArgs } from "./fleetPartArgs";
 
 /** LiteLLM keeps spend logs and keys there: small. */
 const POSTGRES_DATA_SIZE = "1Gi";
 
-export interface PostgresArgs {
-  config: FleetConfig;
-  namespace: pulumi.Input<string>;
-}
+export type PostgresArgs = FleetPartArgs;
 
 /** LiteLLM's database: one pod with its own data claim (retained), reachable only inside the namespace. */
 export class Postgres extends pulumi.ComponentResource {

@@ -5,8 +5,11 @@
  * prebuilt and loaded into the cluster's containerd:
  * - agents: the broker tests' fake agent image (the real job commands, a scripted CLI), for every type;
  * - LiteLLM and Postgres: the local stand-ins of their official images;
- * - broker: the real broker image, built from broker/Dockerfile with what the program's build sends,
- *   running its Kubernetes runtime with the ServiceAccount and Role the program declares.
+ * - broker and egress proxy: the real images, built as the Docker backend's program declares them
+ *   (test/support/kubernetes/programImages.ts); the broker runs its Kubernetes runtime with the
+ *   ServiceAccount and Role the program declares;
+ * - hosts outside the fleet: a small web server in a namespace of its own under two Service names,
+ *   one allowlisted (the cluster's network has no route out).
  * The cluster has no provisioner, so the test pre-binds one hostPath volume to each claim.
  */
 import { AppsV1Api, AuthorizationV1Api, CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
@@ -21,7 +24,7 @@ import { agentToken } from "../../contract/agentToken";
 import { AGENT_TYPES, AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_PATH, agentId, LABEL } from "../../catalogue/naming";
 import { WORKSPACE_DIR } from "../../contract/workspace";
-import { BROKER_IMAGE_NAME, DEFAULT_NODE_IMAGE, NAMESPACE } from "../../config/defaults";
+import { BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME, NAMESPACE } from "../../config/defaults";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
 import { gatewayKey } from "../../core/gatewayKey";
 import { BROKER_ALIAS } from "../../core/fleetServices";
@@ -29,18 +32,16 @@ import { BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV } from "../.
 import { BROKER_DATA_CLAIM, BROKER_SERVICE_ACCOUNT, POSTGRES_DATA_CLAIM_TEMPLATE, workspaceClaimName } from "../../backends/kubernetes/objectNames";
 import { fleetProgram } from "../../program/fleetProgram";
 import { ensureAgentImage } from "../broker/support/agentImage";
-import { buildOnce, contentTag } from "../broker/support/imageTags";
-import { CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { CLUSTER_DOMAIN, CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
 import { startPulumiEngine, type PulumiEngine } from "../support/kubernetes/pulumiEngine";
 import { createStaticVolumes, type StaticVolumes } from "../support/kubernetes/staticVolumes";
 import { PROJECT_ROOT } from "../support/runProgram";
 import { waitFor } from "../support/waitFor";
-import { extraCaCertificates } from "../support/hostCaCertificates";
-import { LOCAL_STAND_INS, substituteImage } from "../e2e/harness/imageSubstitution";
+import { buildProgramImages, PROGRAM_IMAGES_TIMEOUT_MS } from "../support/kubernetes/programImages";
+import { startOutsideHosts, type OutsideHosts } from "../support/kubernetes/outsideHosts";
 import { filesUnder } from "../support/filesUnder";
-import { contextFiles } from "../../backends/docker/buildContext";
-import { BROKER_DOCKERFILE } from "../../backends/docker/broker";
 import { BROKER_PORT } from "../../contract/ports";
+import { EGRESS_PROXY_USER } from "../../core/egressProxyImage";
 
 const LITELLM_IMAGE = "llpm-local/litellm:1.108.14";
 const POSTGRES_IMAGE = "llpm-local/postgres:15-bookworm";
@@ -49,6 +50,9 @@ const STORAGE_CLASS = "llpm-test-static";
 /** The fake agent image's user, and the broker image's. */
 const AGENT_UID = 1000;
 const SCALED = "claude-code";
+/** Outside hosts: the allowlist names the first only. */
+const ALLOWED = "allowed";
+const REFUSED = "refused";
 
 describe("kubernetes backend: the real engine deploys the fleet into the cluster", function () {
   this.timeout(900000);
@@ -64,26 +68,20 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
   let volumes: StaticVolumes;
   let hostDir: string;
   let destroyed = false;
+  let outside: OutsideHosts | undefined;
 
   const setCounts = () => stack.setConfig(`${NAMESPACE}:agents`, { value: JSON.stringify(counts) });
 
   before(async function () {
-    this.timeout(CLUSTER_SETUP_TIMEOUT_MS);
+    this.timeout(CLUSTER_SETUP_TIMEOUT_MS + PROGRAM_IMAGES_TIMEOUT_MS);
     kubeconfigFile = await startCluster();
     kc = kubeConfigFrom(kubeconfigFile);
     core = kc.makeApiClient(CoreV1Api);
     const docker = new Docker();
     const agentImage = await ensureAgentImage(docker);
-    const brokerFiles = contextFiles(PROJECT_ROOT);
-    const brokerImage = await buildOnce(
-      docker,
-      contentTag("llpmt-k8s-broker", PROJECT_ROOT, brokerFiles),
-      PROJECT_ROOT,
-      brokerFiles,
-      { NODE_IMAGE: substituteImage(DEFAULT_NODE_IMAGE, LOCAL_STAND_INS), EXTRA_CA_CERTIFICATES: extraCaCertificates() },
-      BROKER_DOCKERFILE,
-    );
-    await loadImages(agentImage, brokerImage, LITELLM_IMAGE, POSTGRES_IMAGE);
+    const built = await buildProgramImages(docker, [BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME]);
+    await loadImages(agentImage, ...Object.values(built), LITELLM_IMAGE, POSTGRES_IMAGE);
+    outside = await startOutsideHosts(core, { namespace: `${namespace}-outside`, image: agentImage, names: [ALLOWED, REFUSED], clusterDomain: CLUSTER_DOMAIN });
     hostDir = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-kbe-pv-"));
     volumes = await createStaticVolumes(core, {
       namespace,
@@ -102,7 +100,8 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     const plain: Record<string, unknown> = {
       backend: "kubernetes",
       kubernetes: { namespace, kubeconfig: kubeconfigFile, storageClass: STORAGE_CLASS, workspaceSize: "1Gi" },
-      images: { refs: { ...Object.fromEntries(AGENT_TYPES.map((t) => [t, agentImage])), [BROKER_IMAGE_NAME]: brokerImage } },
+      images: { refs: { ...Object.fromEntries(AGENT_TYPES.map((t) => [t, agentImage])), ...built } },
+      egress: { allow: [outside.host(ALLOWED)] },
       litellm: { image: LITELLM_IMAGE },
       postgresImage: POSTGRES_IMAGE,
       resources: Object.fromEntries(AGENT_TYPES.map((t) => [t, { memoryMb: 256, cpus: 0.1 }])),
@@ -120,6 +119,7 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
       await core.deleteNamespace({ name: namespace }).catch(() => undefined);
       await waitForNamespaceGone(core, namespace).catch(() => undefined);
     }
+    if (outside) await outside.remove();
     if (volumes) await volumes.remove();
     if (hostDir) fs.rmSync(hostDir, { recursive: true, force: true });
     if (engine) engine.remove();
@@ -138,7 +138,7 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     const agents = pods.filter((p) => p.metadata?.labels?.[LABEL.role] === "agent").map((p) => p.metadata?.name).sort();
     expect(agents).to.deep.equal(AGENT_TYPES.map((t) => agentId(t, 1)).sort());
     const roles = new Set(pods.map((p) => p.metadata?.labels?.[LABEL.role]));
-    expect([...roles].sort()).to.deep.equal(["agent", "broker", "litellm", "postgres"]);
+    expect([...roles].sort()).to.deep.equal(["agent", "broker", "egress-proxy", "litellm", "postgres"]);
     expect(up.outputs.brokerToken.secret).to.equal(true);
     expect(up.outputs.namespace.value).to.equal(namespace);
   });
@@ -249,6 +249,29 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
       // parsers then find no result): what it printed is in the log the broker streamed.
       expect(job.log, JSON.stringify(job)).to.contain(`echo: hello from ${type}`);
     }
+  });
+
+  it("lets agents out through the egress proxy to allowlisted hosts only, and logs each refusal", async function () {
+    // The agent's own proxy env, as its CLIs and package managers use it (HTTP_PROXY for http URLs).
+    const fetchThroughProxy = (host: string) =>
+      execInPod(kc, namespace, agentId(SCALED, 1), "agent", [
+        "node",
+        "-e",
+        "const p=new URL(process.env.HTTP_PROXY);require('http').get({host:p.hostname,port:p.port,path:process.argv[1]}," +
+          "r=>{let b='';r.on('data',d=>b+=d);r.on('end',()=>console.log(r.statusCode+' '+b.split('\\n')[0]))}).on('error',e=>{console.error(e.message);process.exit(1)})",
+        `http://${host}/`,
+      ]);
+    const allowed = await fetchThroughProxy(outside!.host(ALLOWED));
+    expect(allowed.stdout.trim(), allowed.stderr).to.equal(`200 outside ${outside!.host(ALLOWED)}`);
+    const refused = await fetchThroughProxy(outside!.host(REFUSED));
+    expect(refused.stdout.trim(), refused.stderr).to.match(/^403 /);
+    const [proxyPod] = (await podsIn()).filter((p) => p.metadata?.labels?.[LABEL.role] === "egress-proxy");
+    const log = await waitFor("the refusal in the proxy's log", async () => {
+      const text = await core.readNamespacedPodLog({ namespace, name: proxyPod.metadata!.name! });
+      return text.includes(`TCP_DENIED/403 GET http://${outside!.host(REFUSED)}/`) ? text : undefined;
+    }, 30_000);
+    expect(log).to.match(new RegExp(`TCP_MISS/200 GET http://${outside!.host(ALLOWED).replace(/\./g, "\\.")}/`));
+    expect(proxyPod.spec?.securityContext?.runAsUser).to.equal(EGRESS_PROXY_USER.uid);
   });
 
   it("changes nothing on a second up", async function () {

@@ -10,9 +10,11 @@ import { agentToken } from "../../contract/agentToken";
 import { AGENT_CATALOGUE, AGENT_TYPES } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_PATH, LABEL } from "../../catalogue/naming";
 import { WORKSPACE_DIR } from "../../contract/workspace";
-import { BROKER_PORT, LITELLM_PORT } from "../../contract/ports";
+import { BROKER_PORT, EGRESS_PROXY_PORT, LITELLM_PORT } from "../../contract/ports";
 import { gatewayKey, usageReaderKey } from "../../core/gatewayKey";
 import { BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV } from "../../core/serviceEnv";
+import { EGRESS_PROXY_HEALTH_COMMAND, EGRESS_PROXY_USER, SQUID_CONFIG_ENV } from "../../core/egressProxyImage";
+import { EGRESS_PROXY_URL } from "../../core/fleetServices";
 import { MAX_INSTANCES_PER_TYPE } from "../../config/defaults";
 import { ConfigError } from "../../config/problems";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
@@ -24,6 +26,7 @@ const SECRETS = Object.fromEntries(GENERATED_SECRET_KEYS.map((k) => [k, `given-$
 const PROVIDER_KEY = { anthropicApiKey: "sk-ant-k8s-test-0001" };
 const AGENT_IMAGE = "registry.example/llpm/agent:1.0.0";
 const BROKER_IMAGE = "registry.example/llpm/broker:1.0.0";
+const PROXY_IMAGE = "registry.example/llpm/egress-proxy:1.0.0";
 const KUBECONFIG_TEXT = "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: kubeconfig-secret-token-0001}\n";
 
 function k8sConfig(host: ProgramHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -32,7 +35,7 @@ function k8sConfig(host: ProgramHost, extra: Record<string, unknown> = {}): Reco
   return {
     backend: "kubernetes",
     kubernetes: { kubeconfig, storageClass: "fast", workspaceSize: "5Gi" },
-    images: { refs: { ...Object.fromEntries(AGENT_TYPES.map((t) => [t, AGENT_IMAGE])), broker: BROKER_IMAGE } },
+    images: { refs: { ...Object.fromEntries(AGENT_TYPES.map((t) => [t, AGENT_IMAGE])), broker: BROKER_IMAGE, "egress-proxy": PROXY_IMAGE } },
     ...SECRETS,
     ...PROVIDER_KEY,
     ...extra,
@@ -123,7 +126,7 @@ describe("program under mocks: kubernetes backend", () => {
     expect(containerEnv(broker.containers[0]).LLPM_KUBERNETES_NAMESPACE).to.deep.equal({ from: { fieldRef: { fieldPath: "metadata.namespace" } } });
   });
 
-  it("lets agents reach LiteLLM, the broker and DNS only, and only the broker reach them", () => {
+  it("lets agents reach LiteLLM, the broker, the egress proxy and DNS only, and only the broker reach them", () => {
     const policy = objectNamed(run, K8S.networkPolicy, "agents").inputs.spec;
     expect(policy.podSelector).to.deep.equal({ matchLabels: { [LABEL.role]: "agent" } });
     expect(policy.policyTypes).to.deep.equal(["Ingress", "Egress"]);
@@ -131,6 +134,7 @@ describe("program under mocks: kubernetes backend", () => {
     expect(policy.egress).to.deep.equal([
       { to: [{ podSelector: { matchLabels: { [LABEL.role]: "litellm" } } }], ports: [{ protocol: "TCP", port: LITELLM_PORT }] },
       { to: [{ podSelector: { matchLabels: { [LABEL.role]: "broker" } } }], ports: [{ protocol: "TCP", port: BROKER_PORT }] },
+      { to: [{ podSelector: { matchLabels: { [LABEL.role]: "egress-proxy" } } }], ports: [{ protocol: "TCP", port: EGRESS_PROXY_PORT }] },
       {
         to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }],
         ports: [
@@ -141,6 +145,36 @@ describe("program under mocks: kubernetes backend", () => {
     ]);
     const postgres = objectNamed(run, K8S.networkPolicy, "postgres").inputs.spec;
     expect(postgres.ingress[0].from).to.deep.equal([{ podSelector: { matchLabels: { [LABEL.role]: "litellm" } } }]);
+    const proxy = objectNamed(run, K8S.networkPolicy, "egress-proxy").inputs.spec;
+    expect(proxy.ingress).to.deep.equal([{ from: [{ podSelector: { matchLabels: { [LABEL.role]: "agent" } } }], ports: [{ protocol: "TCP", port: EGRESS_PROXY_PORT }] }]);
+  });
+
+  it("runs the egress proxy from its image with the generated Squid config, read-only, and points agents at it", () => {
+    const proxy = objectNamed(run, K8S.deployment, "egress-proxy").inputs.spec.template.spec;
+    const [squid] = proxy.containers;
+    expect(squid.image).to.equal(PROXY_IMAGE);
+    const squidConf = containerEnv(squid)[SQUID_CONFIG_ENV] as string;
+    expect(squidConf).to.contain(`http_port ${EGRESS_PROXY_PORT}`).and.to.match(/^acl llpm_allowed dstdomain -n .*\.npmjs\.org/m).and.to.contain("http_access deny all");
+    expect(squid.securityContext).to.include({ readOnlyRootFilesystem: true });
+    expect(proxy.securityContext).to.include({ runAsNonRoot: true, runAsUser: EGRESS_PROXY_USER.uid });
+    expect(squid.readinessProbe.exec.command).to.deep.equal(EGRESS_PROXY_HEALTH_COMMAND);
+    expect(objectNamed(run, K8S.service, "egress-proxy").inputs.spec.ports).to.deep.equal([{ name: "tcp", port: EGRESS_PROXY_PORT }]);
+    for (const type of AGENT_TYPES) {
+      const env = containerEnv(objectNamed(run, K8S.statefulSet, type).inputs.spec.template.spec.containers[0]);
+      expect(env).to.include({ HTTPS_PROXY: EGRESS_PROXY_URL, https_proxy: EGRESS_PROXY_URL });
+    }
+  });
+
+  it("egress.mode none: no proxy, no proxy image needed, agents get no proxy env and no route to one", async () => {
+    const config = k8sConfig(host, { egress: { mode: "none" } }) as { images: { refs: Record<string, string> } };
+    delete config.images.refs["egress-proxy"];
+    const none = await runProgram({ stack: "dev", env: host.env, config });
+    expect(kubernetesOfType(none, K8S.deployment).map((d) => d.inputs.metadata.name).sort()).to.deep.equal(["broker", "litellm"]);
+    expect(kubernetesOfType(none, K8S.networkPolicy).map((d) => d.inputs.metadata.name).sort()).to.deep.equal(["agents", "postgres"]);
+    const agents = objectNamed(none, K8S.networkPolicy, "agents").inputs.spec;
+    expect(JSON.stringify(agents.egress)).to.not.contain("egress-proxy");
+    const env = containerEnv(objectNamed(none, K8S.statefulSet, "aider").inputs.spec.template.spec.containers[0]);
+    expect(Object.keys(env).filter((k) => /_proxy$/i.test(k))).to.deep.equal([]);
   });
 
   it("keeps every secret in a Secret: stringData secret, no secret value in any plain input or output", () => {

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { ConfigError } from "../../config/problems";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
-import { SQUID_CONFIG_ENV } from "../../backends/docker/egressProxy";
+import { SQUID_CONFIG_ENV } from "../../core/egressProxyImage";
 import { AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { agentContainers, CONTAINER, containersWithRole, coreContainer, envOf, IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
 import { mockRandomValue, runProgram } from "../support/runProgram";

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { AGENT_TYPES, type AgentType } from "../../catalogue/agentTypes";
 import { GATEWAY_KEY_PREFIX, gatewayKey, usageReaderKey } from "../../core/gatewayKey";
-import { SQUID_CONFIG_ENV } from "../../backends/docker/egressProxy";
+import { SQUID_CONFIG_ENV } from "../../core/egressProxyImage";
 import { MODEL_PROVIDER_DOMAINS, reachesDomain } from "../../config/egressAllowlist";
 import { GATEWAY_AUTH_SOURCE, GATEWAY_POLICY_PATH, GATEWAY_AUTH_MODULE_PATH } from "../../core/fleetServices";
 import { DEFAULT_GATEWAY_LIMITS } from "../../config/defaults";

@@ -5,7 +5,11 @@ import { validateFleetConfig } from "../../config/fleetConfig";
 import type { ConfigError, ConfigProblem } from "../../config/problems";
 import { fakeHost, problemsOf, TEST_HOME, validConfig } from "../support/stackConfig";
 
-const REFS: Record<string, string> = { ...Object.fromEntries(AGENT_TYPES.map((t) => [t, "registry.example/agent:1.0.0"])), broker: "registry.example/broker:1.0.0" };
+const REFS: Record<string, string> = {
+  ...Object.fromEntries(AGENT_TYPES.map((t) => [t, "registry.example/agent:1.0.0"])),
+  broker: "registry.example/broker:1.0.0",
+  "egress-proxy": "registry.example/egress-proxy:1.0.0",
+};
 const KUBECONFIG = "/etc/llpm/kubeconfig";
 const host = fakeHost({ files: { [KUBECONFIG]: "apiVersion: v1\nkind: Config\n", [`${TEST_HOME}/.kube/team`]: "apiVersion: v1\n" } });
 const kubernetes = (extra: Record<string, unknown> = {}) => ({ backend: "kubernetes", images: { refs: REFS }, ...extra });
@@ -68,11 +72,15 @@ describe("backend config", () => {
     expect(problem.allowed).to.contain("readable kubeconfig");
   });
 
-  it("needs a prebuilt image for the broker and every type in use, and only those", () => {
+  it("needs a prebuilt image for the broker, the egress proxy and every type in use, and only those", () => {
     const problems = problemsOf({ backend: "kubernetes", agents: { aider: 2 }, images: { refs: { opencode: "registry.example/agent:1.0.0" } } });
-    expect(problems.map((p) => p.key)).to.deep.equal(["images.refs.aider", "images.refs.broker"]);
+    expect(problems.map((p) => p.key)).to.deep.equal(["images.refs.aider", "images.refs.broker", "images.refs.egress-proxy"]);
     expect(problems[0].allowed).to.contain("does not build images").and.to.contain("agents.aider is 2");
-    expect(validConfig({ backend: "kubernetes", agents: { aider: 1 }, images: { refs: { aider: REFS.aider, broker: REFS.broker } } }).agents.aider).to.equal(1);
+    expect(problems[2].allowed).to.contain("egress.mode is allowlist");
+    const refs = { aider: REFS.aider, broker: REFS.broker };
+    expect(validConfig({ backend: "kubernetes", agents: { aider: 1 }, images: { refs: { ...refs, "egress-proxy": REFS["egress-proxy"] } } }).agents.aider).to.equal(1);
+    // No proxy, no proxy image.
+    expect(validConfig({ backend: "kubernetes", agents: { aider: 1 }, egress: { mode: "none" }, images: { refs } }).egress.mode).to.equal("none");
   });
 
   it("refuses floating tags and unknown names in images.refs", () => {

@@ -4,6 +4,7 @@
  */
 import { CoreV1Api, Exec, KubeConfig, type V1Status } from "@kubernetes/client-node";
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { promisify } from "node:util";
@@ -38,6 +39,13 @@ export async function startCluster(): Promise<string> {
   await runScript(path.join(repoRoot, ".ci/toolchain/kubernetes-all.sh"));
   return runScript(clusterScript("start.sh"));
 }
+
+/** The cluster's DNS domain, as .ci/cluster/config.sh sets it for the kubelet and CoreDNS. */
+export const CLUSTER_DOMAIN = (() => {
+  const found = /^CLUSTER_DOMAIN=(\S+)$/m.exec(readFileSync(clusterScript("config.sh"), "utf8"));
+  if (!found) throw new Error(".ci/cluster/config.sh sets no CLUSTER_DOMAIN");
+  return found[1];
+})();
 
 export async function loadImages(...images: string[]): Promise<void> {
   await runScript(clusterScript("load-image.sh"), images);
