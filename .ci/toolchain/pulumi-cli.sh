@@ -11,6 +11,10 @@ PULUMI_VERSION=$(node -p "require('$repo_root/package.json').dependencies['@pulu
 home=$LLPM_CACHE/pulumi/$PULUMI_VERSION
 bin=$home/bin
 mkdir -p "$bin" "$home/src"
+# CI, the Kubernetes toolchain and the engine tests may all call this at once: one builds, the
+# others wait here and then find it cached.
+exec 9>"$home/.lock"
+flock 9
 
 write_dynamic_provider_launcher() {
   # The CLI's distribution ships this launcher; it runs the dynamic provider of the
