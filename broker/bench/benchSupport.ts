@@ -50,10 +50,10 @@ export function compileBroker(): void {
   execFileSync("npx", ["tsc", "-p", "broker"], { cwd: ROOT, stdio: "inherit" });
 }
 
-/** The compiled broker (`node broker/dist/main.js`, as in its image) in its own process on 127.0.0.1. */
+/** The compiled broker (`node broker/dist/broker/src/main.js`, as in its image) in its own process on 127.0.0.1. */
 export async function spawnBroker(env: Record<string, string>): Promise<{ child: ChildProcess; api: Client; port: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["broker/dist/main.js"], {
+  const child = spawn(process.execPath, ["broker/dist/broker/src/main.js"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, BROKER_TOKEN: TOKEN, BROKER_PORT: String(port), BROKER_LOG_LEVEL: "warn", ...env },

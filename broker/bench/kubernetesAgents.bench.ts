@@ -2,7 +2,7 @@
  * The broker's Kubernetes discovery and `GET /agents` with many agents: BENCH_AGENTS (200) pods of
  * the fake agent image (test/broker/fixtures/agent-image; the fake agent CLI, the four agent types
  * in turn) created in parallel in a namespace of their own on the real single-node cluster of
- * .ci/cluster/, with a compiled broker (`node broker/dist/main.js`, LLPM_RUNTIME=kubernetes) running
+ * .ci/cluster/, with a compiled broker (`node broker/dist/broker/src/main.js`, LLPM_RUNTIME=kubernetes) running
  * and watching meanwhile. Measures:
  *   - how long the cluster took to make every pod Ready (seen by a watch of our own), and how long
  *     the broker's discovery took to list every agent `ready` (polled every 100 ms), both from the
