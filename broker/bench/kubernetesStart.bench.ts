@@ -73,7 +73,7 @@ async function main() {
     console.log(`\ncluster start → first ready agent (real single-node cluster, fake agent CLI, ${os.cpus().length} cores)`);
     console.log(`  stop.sh (before)                       ${seconds(stopMs)}`);
     console.log(`  start.sh                               ${seconds(startMs)}`);
-    for (const p of phases) console.log(`    ${p.what.padEnd(34)} at ${seconds(p.atMs)}`);
+    for (const p of phases) console.log(`    ${p.what.padEnd(36)} at ${seconds(p.atMs)}`);
     console.log(`  fake agent image into the cluster      ${seconds(imageMs)} (load-image.sh: ${imageLog})`);
     console.log(`  namespace + default ServiceAccount     ${seconds(namespaceMs)}`);
     console.log(`  agent pod created → Ready              ${seconds(podMs)}`);
