@@ -18,6 +18,9 @@ bg() {
   echo $! >"$PIDS/$name.pid"
 }
 
+# phase WHAT: logs that WHAT is done, in ms since this start began (bench:kubernetes-start reads these lines).
+phase() { log "$1 at $(( ($(date +%s%N) - started_ns) / 1000000 )) ms"; }
+
 running() { [[ -f $PIDS/$1.pid ]] && kill -0 "$(cat "$PIDS/$1.pid")" 2>/dev/null; }
 
 # wait_for PART SECONDS CMD...: polls CMD once a second; on timeout names PART with its log tail.
@@ -213,6 +216,9 @@ clusterDNS: [$DNS_SERVICE_IP]
 clusterDomain: $CLUSTER_DOMAIN
 podCIDR: $POD_CIDR
 evictionHard: {"memory.available": "100Mi", "nodefs.available": "2%", "imagefs.available": "2%"}
+# Above the default 110, so 200 tiny agent pods (bench:kubernetes-agents) fit beside the tests'; the
+# /24 pod CIDR holds 253 pod addresses, so no more than that.
+maxPods: 250
 # Images are loaded, never pulled: never collect them.
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
@@ -273,6 +279,7 @@ start_control_plane() {
     --initial-cluster "llpm-node=http://127.0.0.1:$ETCD_PEER_PORT" --listen-metrics-urls "" \
     --quota-backend-bytes 1073741824
   wait_for etcd 60 in_netns curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+  phase "etcd up"
   bg kube-apiserver "${IN_NETNS[@]}" "$K8S_BIN/kube-apiserver" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" --bind-address="$NODE_IP" --secure-port="$API_PORT" \
     --advertise-address="$NODE_IP" --anonymous-auth=false --client-ca-file="$PKI/ca.crt" \
@@ -290,6 +297,7 @@ start_control_plane() {
   wait_for kube-apiserver 180 in_netns curl -sf --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
     "https://$NODE_IP:$API_PORT/readyz"
   wait_for api-forward-host 10 kubectl_admin get --raw /readyz
+  phase "API server ready"
   bg kube-controller-manager "${IN_NETNS[@]}" "$K8S_BIN/kube-controller-manager" \
     --kubeconfig="$STATE/kube-controller-manager.kubeconfig" \
     --authentication-kubeconfig="$STATE/kube-controller-manager.kubeconfig" \
@@ -308,12 +316,15 @@ start_node() {
   bg containerd "${IN_NETNS[@]}" /usr/bin/containerd --config "$STATE/containerd.toml"
   wait_for containerd 60 ctr_k8s version
   "$CLUSTER_DIR/load-image.sh" "$PAUSE_IMAGE" "$COREDNS_IMAGE" >&2
+  phase "containerd up, system images loaded"
   write_kubelet_wrapper
   bg kubelet "${IN_NETNS[@]}" unshare --mount --propagation unchanged -- "$STATE/kubelet-wrapper.sh"
   wait_for kubelet 120 kubectl_admin get node "$NODE_NAME"
   wait_for kubelet 120 kubectl_admin wait --for=condition=Ready "node/$NODE_NAME" --timeout=1s
+  phase "node Ready"
   bg kube-proxy "${IN_NETNS[@]}" "$K8S_BIN/kube-proxy" --config="$STATE/kube-proxy.yaml"
   wait_for kube-proxy 60 in_netns curl -sf "http://127.0.0.1:$KUBE_PROXY_HEALTHZ_PORT/healthz"
+  phase "kube-proxy up"
 }
 
 start_dns() {
@@ -327,6 +338,7 @@ start_dns() {
     kubectl_admin -n kube-system logs -l k8s-app=kube-dns --tail=30 >&2 2>&1 || true
     exit 1
   fi
+  phase "CoreDNS ready"
 }
 
 if healthy; then
@@ -335,17 +347,18 @@ if healthy; then
   exit 0
 fi
 check_binaries
-started=$(date +%s)
+started_ns=$(date +%s%N)
 "$CLUSTER_DIR/stop.sh" >&2
 mkdir -p "$LOGS" "$PIDS" "$STATE" "$RUN"
 chmod 0700 "$CLUSTER_HOME" "$STATE" "$LOGS"
 for dir in "${HOST_DIRS[@]}"; do [[ -e $dir ]] || echo "$dir" >>"$CREATED_DIRS"; done
 make_pki
+phase "PKI made"
 make_netns
 make_cgroups
 write_configs
 start_control_plane
 start_node
 start_dns
-log "cluster ready in $(( $(date +%s) - started )) s (logs: $LOGS)"
+log "cluster ready in $(( ($(date +%s%N) - started_ns) / 1000000000 )) s (logs: $LOGS)"
 echo "$KUBECONFIG_FILE"

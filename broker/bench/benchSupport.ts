@@ -1,5 +1,6 @@
 /** What the broker benchmarks share: the compiled broker in its own process, its client, percentiles, the dispatch measurement. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { waitFor } from "../../test/support/waitFor";
@@ -49,10 +50,10 @@ export function compileBroker(): void {
   execFileSync("npx", ["tsc", "-p", "broker"], { cwd: ROOT, stdio: "inherit" });
 }
 
-/** The compiled broker (`node broker/dist/main.js`, as in its image) in its own process on 127.0.0.1. */
+/** The compiled broker (`node broker/dist/broker/src/main.js`, as in its image) in its own process on 127.0.0.1. */
 export async function spawnBroker(env: Record<string, string>): Promise<{ child: ChildProcess; api: Client; port: number }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["broker/dist/main.js"], {
+  const child = spawn(process.execPath, ["broker/dist/broker/src/main.js"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, BROKER_TOKEN: TOKEN, BROKER_PORT: String(port), BROKER_LOG_LEVEL: "warn", ...env },
@@ -90,6 +91,46 @@ export function printDispatch(where: string, rawName: string, { viaBroker, viaRa
   console.log(`  ${pad("broker")} p50 ${ms(p50b)}  p95 ${ms(pct(viaBroker, 95))}`);
   console.log(`  ${rawName} p50 ${ms(p50r)}  p95 ${ms(pct(viaRaw, 95))}`);
   console.log(`  ${pad("ratio")} p50 ${(p50b / p50r).toFixed(2)}x (aim ≤ 1.2x)`);
+}
+
+/** A process's resident memory, from /proc. */
+export function residentMiB(pid: number): string {
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
+  return `${(kb / 1024).toFixed(1)} MiB`;
+}
+
+/** Milliseconds per call of `route`, `samples` calls one after another. */
+export async function measureCalls(api: Client, method: string, route: string, samples: number): Promise<number[]> {
+  const took: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const s = performance.now();
+    await api.call(method, route);
+    took.push(performance.now() - s);
+  }
+  return took;
+}
+
+/** Runs `task(0)` … `task(count - 1)` with at most `concurrency` under way at once. */
+export async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+}
+
+/**
+ * Runs `cleanup` when the benchmark is interrupted (Ctrl-C, SIGTERM), where `finally` blocks do not
+ * run: what it made on a shared cluster must not outlive it.
+ */
+export function cleanUpOnInterrupt(cleanup: () => Promise<void>): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: cleaning up`);
+      cleanup().finally(() => process.exit(130));
+    });
+  }
 }
 
 export function runBench(main: () => Promise<void>): void {

@@ -9,14 +9,14 @@
  * Rerun: npm run bench:broker   (BENCH_JOBS, BENCH_DISPATCH_SAMPLES, BENCH_AGENTS tune the sizes)
  */
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import Docker from "dockerode";
 import { TestFleet } from "../../test/broker/support/testFleet";
 import { waitFor } from "../../test/support/waitFor";
-import { compileBroker, measureDispatch, ms, pct, printDispatch, runBench, spawnBroker, TOKEN, type JobView } from "./benchSupport";
+import { compileBroker, measureCalls, measureDispatch, ms, pct, printDispatch, residentMiB, runBench, spawnBroker, TOKEN, type JobView } from "./benchSupport";
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
 const DISPATCH_SAMPLES = Number(process.env.BENCH_DISPATCH_SAMPLES ?? 40);
@@ -102,15 +102,10 @@ async function main() {
     const rawBatch = performance.now() - t;
 
     // 3. GET /agents with 100 agents.
-    const list: number[] = [];
-    for (let i = 0; i < LIST_SAMPLES; i++) {
-      const s = performance.now();
-      await api.call("GET", "/agents");
-      list.push(performance.now() - s);
-    }
+    const list = await measureCalls(api, "GET", "/agents", LIST_SAMPLES);
 
     // 4. Resident memory of the broker process.
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${broker.pid}/status`, "utf8"))![1]);
+    const rss = residentMiB(broker.pid!);
 
     console.log("\nllpm broker benchmark (real Docker engine, fake agent CLI, %d cores)", os.cpus().length);
     printDispatch("container", "raw exec", dispatch);
@@ -118,7 +113,7 @@ async function main() {
     console.log(`  broker   ${(brokerBatch / 1000).toFixed(1)} s (${(JOBS / (brokerBatch / 1000)).toFixed(0)} jobs/s; submitting took ${(submitted / 1000).toFixed(1)} s), lost ${lost}`);
     console.log(`  raw exec ${(rawBatch / 1000).toFixed(1)} s (${(JOBS / (rawBatch / 1000)).toFixed(0)} jobs/s) at concurrency ${WORKERS}`);
     console.log(`GET /agents with ${TOTAL_AGENTS} agents (${LIST_SAMPLES} calls): p50 ${ms(pct(list, 50))}  p95 ${ms(pct(list, 95))} (aim p50 < 10 ms)`);
-    console.log(`broker resident memory: ${(rssKb / 1024).toFixed(1)} MiB`);
+    console.log(`broker resident memory: ${rss}`);
     console.log("rerun: npm run bench:broker");
     if (lost > 0) process.exitCode = 1;
   } finally {

@@ -2,7 +2,7 @@
  * Broker dispatch overhead on Kubernetes: HTTP request → process started in the agent pod (p50,
  * p95), beside a raw API exec (@kubernetes/client-node's Exec, a WebSocket through the API server)
  * of the same `llpm-run-job` with the same stdin, alternating on the same pod in the same run.
- * The broker runs compiled (`node broker/dist/main.js`, as in its image) with LLPM_RUNTIME=kubernetes
+ * The broker runs compiled (`node broker/dist/broker/src/main.js`, as in its image) with LLPM_RUNTIME=kubernetes
  * against the real single-node cluster of .ci/cluster/ (needs root and the cluster's toolchain).
  * Rerun: npm run bench:kubernetes   (BENCH_DISPATCH_SAMPLES tunes the size)
  */

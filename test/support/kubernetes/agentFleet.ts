@@ -22,7 +22,12 @@ const MAIN_PID_FILE = "/tmp/llpm-main.pid";
 /** Small by default: the node has 2 cores, and with only limits set the requests equal them. */
 const DEFAULT_CPU_LIMIT = "250m";
 
-type PodOptions = StartAgentOptions & { stack?: string; cpuLimit?: string };
+type PodOptions = StartAgentOptions & {
+  stack?: string;
+  cpuLimit?: string;
+  /** Requests below the limits (without them the requests equal the limits), so that hundreds of pods fit on the node. */
+  requests?: { cpu: string; memory: string };
+};
 
 export class KubernetesAgentFleet implements AgentFleet {
   readonly runtime = "kubernetes";
@@ -37,12 +42,26 @@ export class KubernetesAgentFleet implements AgentFleet {
   core!: CoreV1Api;
   private image = "";
 
+  /** Starts (or reuses) the cluster, then the three steps below: public for a caller that starts the cluster itself and times each. */
   async prepare(): Promise<void> {
-    this.kubeconfigPath = await startCluster();
-    this.kc = kubeConfigFrom(this.kubeconfigPath);
+    this.connect(await startCluster());
+    await this.loadAgentImage();
+    await this.createNamespace();
+  }
+
+  connect(kubeconfigPath: string): void {
+    this.kubeconfigPath = kubeconfigPath;
+    this.kc = kubeConfigFrom(kubeconfigPath);
     this.core = this.kc.makeApiClient(CoreV1Api);
+  }
+
+  /** Builds the fake agent image when missing and loads it into the cluster; resolves with what load-image.sh logged. */
+  async loadAgentImage(): Promise<string> {
     this.image = await ensureAgentImage(new Docker());
-    await loadImages(this.image);
+    return loadImages(this.image);
+  }
+
+  async createNamespace(): Promise<void> {
     await this.core.createNamespace({ body: { metadata: { name: this.namespace, labels: { "llpm-test": "broker-runtime" } } } });
     // The ServiceAccount admission refuses pods until the namespace's default account exists.
     await waitFor("default service account", () => this.core.readNamespacedServiceAccount({ namespace: this.namespace, name: "default" }), 30000);
@@ -91,7 +110,7 @@ export class KubernetesAgentFleet implements AgentFleet {
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
             // The image's HEALTHCHECK, which Kubernetes ignores, as a readiness probe.
             ...(opts.noHealthcheck ? {} : { readinessProbe: { exec: { command: ["llpm-healthcheck"] }, periodSeconds: 1, failureThreshold: 1 } }),
-            resources: { limits: { memory: "128Mi", cpu: opts.cpuLimit ?? DEFAULT_CPU_LIMIT } },
+            resources: { limits: { memory: "128Mi", cpu: opts.cpuLimit ?? DEFAULT_CPU_LIMIT }, ...(opts.requests ? { requests: opts.requests } : {}) },
             // The read-only root leaves these writable: the workspace and the supervisor's job files.
             volumeMounts: [
               { name: "workspace", mountPath: "/workspace" },
@@ -109,8 +128,13 @@ export class KubernetesAgentFleet implements AgentFleet {
 
   /** Creates the agent's pod and waits until it is ready. */
   async startAgent(type: string, index: number, opts: PodOptions = {}): Promise<V1Pod> {
+    return this.podReady(await this.createAgent(type, index, opts));
+  }
+
+  /** Creates the agent's pod without waiting for it; resolves with the pod's name. */
+  async createAgent(type: string, index: number, opts: PodOptions = {}): Promise<string> {
     const pod = await this.core.createNamespacedPod({ namespace: this.namespace, body: this.agentPod(type, index, opts) });
-    return this.podReady(pod.metadata!.name!);
+    return pod.metadata!.name!;
   }
 
   /** Resolves once the pod's readiness probe passes; a timeout says why it is not ready. */
@@ -164,9 +188,10 @@ export class KubernetesAgentFleet implements AgentFleet {
     };
   }
 
-  async cleanup(): Promise<void> {
+  /** `timeoutMs`: how long to wait for the namespace to be gone (its pods are deleted first; hundreds take minutes). */
+  async cleanup(timeoutMs?: number): Promise<void> {
     if (!this.core) return;
     await this.core.deleteNamespace({ name: this.namespace }).catch(() => undefined);
-    await waitForNamespaceGone(this.core, this.namespace).catch(() => undefined);
+    await waitForNamespaceGone(this.core, this.namespace, timeoutMs).catch(() => undefined);
   }
 }

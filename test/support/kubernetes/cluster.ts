@@ -11,17 +11,22 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, "../../..");
-const clusterScript = (name: string) => path.join(repoRoot, ".ci/cluster", name);
+export const clusterScript = (name: string) => path.join(repoRoot, ".ci/cluster", name);
 
-/** The last line a toolchain or cluster script prints on stdout is the path it made. */
-export async function runScript(script: string, args: string[] = []): Promise<string> {
+/** A toolchain or cluster script's stdout and its progress log (stderr); a failure says why. */
+async function runScriptOutput(script: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
   try {
-    const { stdout } = await run(script, args, { maxBuffer: 16 * 1024 * 1024 });
-    return stdout.trim().split("\n").pop() ?? "";
+    return await run(script, args, { maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`${path.relative(repoRoot, script)} failed: ${e.stderr?.trim().split("\n").slice(-30).join("\n") || e.message}`);
   }
+}
+
+/** The last line a toolchain or cluster script prints on stdout is the path it made. */
+export async function runScript(script: string, args: string[] = []): Promise<string> {
+  const { stdout } = await runScriptOutput(script, args);
+  return stdout.trim().split("\n").pop() ?? "";
 }
 
 /**
@@ -47,8 +52,9 @@ export const CLUSTER_DOMAIN = (() => {
   return found[1];
 })();
 
-export async function loadImages(...images: string[]): Promise<void> {
-  await runScript(clusterScript("load-image.sh"), images);
+/** Resolves with what load-image.sh logged: each image loaded in N s, or already loaded. */
+export async function loadImages(...images: string[]): Promise<string> {
+  return (await runScriptOutput(clusterScript("load-image.sh"), images)).stderr.trim();
 }
 
 export function kubeConfigFrom(file: string): KubeConfig {
