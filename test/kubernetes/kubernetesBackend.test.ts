@@ -87,12 +87,14 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
 
   before(async function () {
     this.timeout(CLUSTER_SETUP_TIMEOUT_MS);
-    kubeconfigFile = await startCluster();
+    // Both cold are minutes of CPU (the cluster's toolchain, the CLIs' installs); warm, seconds.
+    const [kubeconfig, refs] = await Promise.all([
+      startCluster().then((file) => (phase("cluster up"), file)),
+      buildFleetImages(new Docker(), phase).then((built) => (phase("fleet images built"), built)),
+    ]);
+    kubeconfigFile = kubeconfig;
     kc = kubeConfigFrom(kubeconfigFile);
     core = kc.makeApiClient(CoreV1Api);
-    phase("cluster up");
-    const refs = await buildFleetImages(new Docker(), phase);
-    phase("fleet images built");
     await loadImages(...Object.values(refs), LITELLM_IMAGE, POSTGRES_IMAGE);
     phase("images loaded into the cluster");
     hostDir = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-kbe-pv-"));
