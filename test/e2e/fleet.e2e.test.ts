@@ -20,6 +20,8 @@ import { freePort } from "./support/freePorts";
 import { e2eStackName } from "./support/stackName";
 import { waitFor } from "../support/waitFor";
 import { buildStubImage, StubModelServer, type StubRequest } from "./support/stubModelServer";
+import { sayPrompt, writeFilePrompt } from "../support/stubPrompts";
+import { keyOf } from "../support/stubModelClient";
 
 const artifactsDir = path.join(__dirname, "artifacts");
 const DEV_COUNTS = { "claude-code": 1, "openai-codex": 1, aider: 1, opencode: 1 };
@@ -109,7 +111,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
   for (const agentType of AGENT_TYPES) {
     it(`runs a job on ${agentType}: the real CLI, through LiteLLM, answered by the stub`, async () => {
       const word = `answer-${agentType}-${stack}`;
-      const job = await broker.waitForJob((await broker.submit(agentType, `SAY ${word}`)).id);
+      const job = await broker.waitForJob((await broker.submit(agentType, sayPrompt(word))).id);
       expect(job.state, job.reason ?? job.log).to.equal("completed");
       expect(job.agentId).to.equal(`${agentType}-1`);
       expect(job.result).to.contain(`STUB-ANSWER: ${word}`);
@@ -125,7 +127,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     it(`writes a file through ${agentType}'s own tool: in that workspace only, owned by the agent user, in the job's timeline and diff`, async () => {
       const file = `e2e-${agentType}-${stack}.txt`;
       const content = `written-by-${agentType}-${stack}`;
-      const job = await broker.waitForJob((await broker.submit(agentType, `WRITE_FILE ${file} ${content}`)).id);
+      const job = await broker.waitForJob((await broker.submit(agentType, writeFilePrompt(file, content))).id);
       expect(job.state, job.reason ?? job.log).to.equal("completed");
       const written = path.join(workspaceRoot, `${agentType}-1`, file);
       expect(readFileSync(written, "utf8").trim()).to.equal(content);
@@ -180,7 +182,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     // A paused stub keeps the CLI waiting on its model call: a job that would not end by itself.
     await docker.getContainer(stubName).pause();
     try {
-      const job = await broker.submit("openai-codex", `SAY never-answered-${stack}`);
+      const job = await broker.submit("openai-codex", sayPrompt(`never-answered-${stack}`));
       await broker.waitForJob(job.id, ["running"], 60_000);
       await waitFor("the job's CLI process to run", async () => (await jobProcesses("openai-codex-1")).length > 0, 60_000);
       await broker.cancel(job.id);
@@ -197,7 +199,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     await docker.getContainer(stubName).pause();
     let job: Job;
     try {
-      job = await broker.submit("aider", `SAY killed-mid-job-${stack}`);
+      job = await broker.submit("aider", sayPrompt(`killed-mid-job-${stack}`));
       await broker.waitForJob(job.id, ["running"], 60_000);
       await docker.getContainer(containerOf("aider-1")).kill();
       job = await broker.waitForJob(job.id, ["failed", "cancelled", "completed", "timed_out"], 30_000);
@@ -228,7 +230,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     await docker.getContainer(stubName).pause();
     let job: Job;
     try {
-      job = await broker.submit("claude-code", `SAY ${word}`);
+      job = await broker.submit("claude-code", sayPrompt(word));
       await broker.waitForJob(job.id, ["running"], 60_000);
       await waitFor("the job's CLI process to run", async () => (await jobProcesses("claude-code-1")).length > 0, 60_000);
       await docker.getContainer(`llpm-${stack}-broker`).restart();
@@ -253,7 +255,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
     let diff: Awaited<ReturnType<typeof fleet.applyDiff>>;
     let running: Job;
     try {
-      running = await broker.submit("openai-codex", `SAY ${word}`);
+      running = await broker.submit("openai-codex", sayPrompt(word));
       await broker.waitForJob(running.id, ["running"], 60_000);
       diff = await fleet.applyDiff(dev.resources, team.resources, READY_TIMEOUT_MS);
     } finally {
@@ -335,8 +337,7 @@ describe("e2e: the dev fleet on a real Docker engine", function () {
  * LiteLLM holds (agents get LiteLLM's own key).
  */
 function expectCameThroughLiteLlm(request: StubRequest): void {
-  const key = request.headers["x-api-key"] ?? request.headers.authorization?.replace(/^Bearer /, "");
-  expect([UPSTREAM_KEYS.anthropicApiKey, UPSTREAM_KEYS.openaiApiKey], `${request.path} key`).to.include(key);
+  expect(Object.values(UPSTREAM_KEYS), `${request.path} key`).to.include(keyOf(request));
 }
 
 function agentState(agents: Agent[], id: string): string {

@@ -91,6 +91,22 @@ describe("stub model server", () => {
     expect(chunks.at(-1).usage.total_tokens).to.be.a("number");
   });
 
+  it("HOLD: answers only once its key is released, then at once", async () => {
+    const messages = [{ role: "user", content: "SAY held HOLD key-1" }];
+    let answered = false;
+    const held = post("/v1/chat/completions", { model: "m", messages }).then(async (r) => {
+      answered = true;
+      return r.json();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answered, "answered before the release").to.equal(false);
+    const release = await (await fetch(`${base}/_stub/release/key-1`, { method: "POST" })).json();
+    expect(release).to.deep.equal({ released: 1 });
+    expect((await held).choices[0].message.content).to.equal("STUB-ANSWER: held");
+    const again = await (await post("/v1/chat/completions", { model: "m", messages })).json();
+    expect(again.choices[0].message.content).to.equal("STUB-ANSWER: held");
+  });
+
   it("lists models and refuses unknown routes", async () => {
     expect((await (await fetch(`${base}/v1/models`)).json()).data).to.not.be.empty;
     expect((await post("/v1/nothing-here", {})).status).to.equal(404);

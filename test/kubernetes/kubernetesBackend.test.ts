@@ -3,11 +3,13 @@
  * engine (Automation API, the program as an inline program) into the real cluster: no mocks.
  * Secrets are given as config (the random provider is not used on this backend) and images are
  * prebuilt and loaded into the cluster's containerd:
- * - agents: the broker tests' fake agent image (the real job commands, a scripted CLI), for every type;
- * - LiteLLM and Postgres: the local stand-ins of their official images;
- * - broker and egress proxy: the real images, built as the Docker backend's program declares them
- *   (test/support/kubernetes/programImages.ts); the broker runs its Kubernetes runtime with the
- *   ServiceAccount and Role the program declares;
+ * - agents, broker and egress proxy: the real images, built from the program's own build specs (the docker
+ *   backend's, fleetImages.ts) as the Docker e2e tier builds them: every agent runs its real CLI,
+ *   the broker its Kubernetes runtime with the ServiceAccount and Role the program declares;
+ * - LiteLLM and Postgres: the local stand-ins of their official images (nothing can be pulled here);
+ * - the model providers: the stub model server (test/support/stub-model-server), a pod and a
+ *   Service in the fleet's namespace that LiteLLM's upstreams point at, since no real provider can
+ *   be reached (or paid) from CI. A job goes broker -> agent pod -> real CLI -> LiteLLM -> stub.
  * - hosts outside the fleet: a small web server in a namespace of its own under two Service names,
  *   one allowlisted (the cluster's network has no route out).
  * The cluster has no provisioner, so the test pre-binds one hostPath volume to each claim.
@@ -24,35 +26,53 @@ import { agentToken } from "../../contract/agentToken";
 import { AGENT_TYPES, AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_PATH, agentId, LABEL } from "../../catalogue/naming";
 import { WORKSPACE_DIR } from "../../contract/workspace";
-import { BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME, NAMESPACE } from "../../config/defaults";
+import { BROKER_IMAGE_NAME, NAMESPACE } from "../../config/defaults";
+import { agentUser } from "../../config/hostUser";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
 import { gatewayKey } from "../../core/gatewayKey";
-import { BROKER_ALIAS } from "../../core/fleetServices";
+import { BROKER_ALIAS, BROKER_USER } from "../../core/fleetServices";
 import { BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV } from "../../core/serviceEnv";
 import { BROKER_DATA_CLAIM, BROKER_SERVICE_ACCOUNT, POSTGRES_DATA_CLAIM_TEMPLATE, workspaceClaimName } from "../../backends/kubernetes/objectNames";
 import { fleetProgram } from "../../program/fleetProgram";
-import { ensureAgentImage } from "../broker/support/agentImage";
 import { CLUSTER_DOMAIN, CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { buildFleetImages } from "../support/kubernetes/fleetImages";
+import { fetchInPod } from "../support/kubernetes/podFetch";
+import { startOutsideHosts, type OutsideHosts } from "../support/kubernetes/outsideHosts";
+import { EGRESS_PROXY_USER } from "../../core/egressProxyImage";
 import { startPulumiEngine, type PulumiEngine } from "../support/kubernetes/pulumiEngine";
 import { createStaticVolumes, type StaticVolumes } from "../support/kubernetes/staticVolumes";
+import { ClusterStubModelServer } from "../support/kubernetes/stubModelServer";
 import { PROJECT_ROOT } from "../support/runProgram";
+import { keyOf } from "../support/stubModelClient";
+import { heldSayPrompt, sayPrompt, writeFilePrompt } from "../support/stubPrompts";
 import { waitFor } from "../support/waitFor";
-import { buildProgramImages, PROGRAM_IMAGES_TIMEOUT_MS } from "../support/kubernetes/programImages";
-import { startOutsideHosts, type OutsideHosts } from "../support/kubernetes/outsideHosts";
 import { filesUnder } from "../support/filesUnder";
+import { stubUpstreams, UPSTREAM_KEYS } from "../e2e/support/fleetConfig";
 import { BROKER_PORT } from "../../contract/ports";
-import { EGRESS_PROXY_USER } from "../../core/egressProxyImage";
 
 const LITELLM_IMAGE = "llpm-local/litellm:1.108.14";
 const POSTGRES_IMAGE = "llpm-local/postgres:15-bookworm";
 const STATEFULSET_TYPE = "kubernetes:apps/v1:StatefulSet";
 const STORAGE_CLASS = "llpm-test-static";
-/** The fake agent image's user, and the broker image's. */
-const AGENT_UID = 1000;
+/** The uid the program builds the agent images for, and runs their pods as. */
+const AGENT_UID = agentUser(process.getuid, process.getgid).uid;
 const SCALED = "claude-code";
+/**
+ * Enough for a real CLI to start and answer in seconds; small enough that five agents (after the
+ * scale-up) and the core services fit the 2-core node beside other namespaces' pods (requests equal
+ * the limits on this backend).
+ */
+const AGENT_RESOURCES = { memoryMb: 1000, cpus: 0.2 };
 /** Outside hosts: the allowlist names the first only. */
 const ALLOWED = "allowed";
 const REFUSED = "refused";
+/** A real CLI's job, from submission to its end (Aider's start alone takes seconds on a small CPU share). */
+const JOB_MS = 240_000;
+
+const started = Date.now();
+function phase(text: string): void {
+  console.log(`    [k8s +${Math.round((Date.now() - started) / 1000)}s] ${text}`);
+}
 
 describe("kubernetes backend: the real engine deploys the fleet into the cluster", function () {
   this.timeout(900000);
@@ -67,21 +87,25 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
   let stack: Stack;
   let volumes: StaticVolumes;
   let hostDir: string;
+  let stub: ClusterStubModelServer | undefined;
   let destroyed = false;
   let outside: OutsideHosts | undefined;
 
   const setCounts = () => stack.setConfig(`${NAMESPACE}:agents`, { value: JSON.stringify(counts) });
 
   before(async function () {
-    this.timeout(CLUSTER_SETUP_TIMEOUT_MS + PROGRAM_IMAGES_TIMEOUT_MS);
-    kubeconfigFile = await startCluster();
+    this.timeout(CLUSTER_SETUP_TIMEOUT_MS);
+    // Both cold are minutes of CPU (the cluster's toolchain, the CLIs' installs); warm, seconds.
+    const [kubeconfig, refs] = await Promise.all([
+      startCluster().then((file) => (phase("cluster up"), file)),
+      buildFleetImages(new Docker(), phase).then((built) => (phase("fleet images built"), built)),
+    ]);
+    kubeconfigFile = kubeconfig;
     kc = kubeConfigFrom(kubeconfigFile);
     core = kc.makeApiClient(CoreV1Api);
-    const docker = new Docker();
-    const agentImage = await ensureAgentImage(docker);
-    const built = await buildProgramImages(docker, [BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME]);
-    await loadImages(agentImage, ...Object.values(built), LITELLM_IMAGE, POSTGRES_IMAGE);
-    outside = await startOutsideHosts(core, { namespace: `${namespace}-outside`, image: agentImage, names: [ALLOWED, REFUSED], clusterDomain: CLUSTER_DOMAIN });
+    await loadImages(...Object.values(refs), LITELLM_IMAGE, POSTGRES_IMAGE);
+    phase("images loaded into the cluster");
+    outside = await startOutsideHosts(core, { namespace: `${namespace}-outside`, image: refs[BROKER_IMAGE_NAME], names: [ALLOWED, REFUSED], clusterDomain: CLUSTER_DOMAIN });
     hostDir = fs.mkdtempSync(path.join(os.tmpdir(), "llpm-kbe-pv-"));
     volumes = await createStaticVolumes(core, {
       namespace,
@@ -90,7 +114,7 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
       claims: [
         ...AGENT_TYPES.map((t) => ({ claim: workspaceClaimName(agentId(t, 1)), uid: AGENT_UID })),
         { claim: workspaceClaimName(agentId(SCALED, 2)), uid: AGENT_UID },
-        { claim: BROKER_DATA_CLAIM, uid: AGENT_UID },
+        { claim: BROKER_DATA_CLAIM, uid: BROKER_USER.uid },
         // Postgres' entrypoint takes ownership of its folder itself.
         { claim: `${POSTGRES_DATA_CLAIM_TEMPLATE}-postgres-0`, uid: 0 },
       ],
@@ -100,15 +124,16 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     const plain: Record<string, unknown> = {
       backend: "kubernetes",
       kubernetes: { namespace, kubeconfig: kubeconfigFile, storageClass: STORAGE_CLASS, workspaceSize: "1Gi" },
-      images: { refs: { ...Object.fromEntries(AGENT_TYPES.map((t) => [t, agentImage])), ...built } },
+      images: { refs },
       egress: { allow: [outside.host(ALLOWED)] },
-      litellm: { image: LITELLM_IMAGE },
+      // The stub's Service has the alias the upstreams name, in the fleet's own namespace.
+      litellm: { image: LITELLM_IMAGE, upstream: stubUpstreams() },
       postgresImage: POSTGRES_IMAGE,
-      resources: Object.fromEntries(AGENT_TYPES.map((t) => [t, { memoryMb: 256, cpus: 0.1 }])),
+      resources: Object.fromEntries(AGENT_TYPES.map((t) => [t, AGENT_RESOURCES])),
     };
     await stack.setAllConfig({
       ...Object.fromEntries(Object.entries(plain).map(([k, v]) => [`${NAMESPACE}:${k}`, { value: typeof v === "string" ? v : JSON.stringify(v) }])),
-      ...Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`${NAMESPACE}:${k}`, { value: v, secret: true }])),
+      ...Object.fromEntries(Object.entries({ ...secrets, ...UPSTREAM_KEYS }).map(([k, v]) => [`${NAMESPACE}:${k}`, { value: v, secret: true }])),
     });
     await setCounts();
   });
@@ -131,6 +156,7 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
 
   it("deploys: every pod Ready, agents named after their instance ids", async function () {
     const up = await stack.up();
+    phase("first up done");
     expect(up.summary.result).to.equal("succeeded");
     const pods = await podsIn();
     const notReady = pods.filter((p) => !ready(p)).map((p) => p.metadata?.name);
@@ -152,7 +178,7 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     const agent = spec.containers.find((c) => c.name === "agent")!;
     expect(agent.securityContext).to.deep.include({ allowPrivilegeEscalation: false });
     expect(agent.securityContext?.capabilities?.drop).to.deep.equal(["ALL"]);
-    expect(agent.resources?.limits).to.deep.equal({ cpu: "100m", memory: "256Mi" });
+    expect(agent.resources?.limits).to.deep.equal({ cpu: `${AGENT_RESOURCES.cpus * 1000}m`, memory: `${AGENT_RESOURCES.memoryMb}Mi` });
     const token = await execInPod(kc, namespace, agentId(SCALED, 1), "agent", ["test", "-e", "/var/run/secrets/kubernetes.io/serviceaccount/token"]);
     expect(exitCode(token.status), "no service account token in an agent").to.equal(1);
   });
@@ -218,37 +244,108 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     expect(env.stdout.trim().split("\n")).to.deep.equal([`kubernetes ${namespace}`, namespace]);
   });
 
-  /** One call of the broker's API from inside its own pod (its Service is not reachable from the host). */
-  const brokerCall = async (method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const broker = (await podsIn()).find((p) => p.metadata?.labels?.[LABEL.role] === "broker")!;
-    const script =
-      `fetch('http://127.0.0.1:${BROKER_PORT}'+process.argv[1],{method:process.argv[2],` +
-      `headers:{authorization:'Bearer '+process.env.${BROKER_TOKEN_ENV},'content-type':'application/json'},body:process.argv[3]||undefined})` +
-      `.then(async r=>console.log(JSON.stringify({status:r.status,body:await r.json()})),e=>{console.error(e);process.exit(1)})`;
-    const out = await execInPod(kc, namespace, broker.metadata!.name!, BROKER_ALIAS, ["node", "-e", script, route, method, body === undefined ? "" : JSON.stringify(body)]);
-    if (exitCode(out.status) !== 0) throw new Error(`broker call ${method} ${route} failed: ${out.stderr}`);
-    return JSON.parse(out.stdout);
+  /** The broker pod serving now: ready, and not on its way out (a deleted one lingers while it stops). */
+  const brokerPod = async () => {
+    const pods = (await podsIn()).filter((p) => p.metadata?.labels?.[LABEL.role] === "broker" && !p.metadata?.deletionTimestamp && ready(p));
+    if (pods.length !== 1) throw new Error(`${pods.length} serving broker pods`);
+    return pods[0].metadata!.name!;
   };
 
-  it("runs a job on every agent type through the real broker and its Kubernetes runtime", async function () {
+  /** One call of the broker's API from inside its own pod, with the token of its own environment. */
+  const brokerCall = async (method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> =>
+    fetchInPod(kc, namespace, await brokerPod(), BROKER_ALIAS, `http://127.0.0.1:${BROKER_PORT}${route}`, { method, body, bearerEnv: BROKER_TOKEN_ENV });
+
+  const submit = async (agentType: string, prompt: string) => {
+    const created = await brokerCall("POST", "/jobs", { agentType, prompt });
+    expect(created.status, JSON.stringify(created.body)).to.equal(202);
+    return created.body.id as string;
+  };
+  const finished = (id: string) =>
+    waitFor(`job ${id} to finish`, async () => {
+      const read = (await brokerCall("GET", `/jobs/${id}`)).body;
+      return ["queued", "running"].includes(read.state) ? undefined : read;
+    }, JOB_MS);
+  /** The stub, started once the fleet's namespace exists. */
+  const theStub = async () => (stub ??= await ClusterStubModelServer.start(kc, namespace));
+  const agentKeys = AGENT_TYPES.map((t) => gatewayKey(secrets.gatewayKeySecret, agentId(t, 1)));
+
+  it("runs a job on every agent type through the broker: the real CLI, through LiteLLM, answered by the stub", async function () {
+    const server = await theStub();
     await waitFor("the broker to list every agent ready", async () => {
       const agents = (await brokerCall("GET", "/agents")).body as { id: string; state: string; source: string }[];
       return agents.length === AGENT_TYPES.length && agents.every((a) => a.state === "ready" && a.source === "kubernetes");
     }, 120_000);
     for (const type of AGENT_TYPES) {
-      const created = await brokerCall("POST", "/jobs", { agentType: type, prompt: `hello from ${type}` });
-      expect(created.status, JSON.stringify(created.body)).to.equal(202);
-      const job = await waitFor(`the ${type} job to finish`, async () => {
-        const read = (await brokerCall("GET", `/jobs/${created.body.id}`)).body;
-        return ["queued", "running"].includes(read.state) ? undefined : read;
-      }, 120_000);
+      const word = `answer-${type}-${suffix}`;
+      const job = await finished(await submit(type, sayPrompt(word)));
       expect(job.state, JSON.stringify(job)).to.equal("completed");
-      expect(job.agentId).to.equal(agentId(type as (typeof AGENT_TYPES)[number], 1));
+      expect(job.agentId).to.equal(agentId(type, 1));
       expect(job.exitCode).to.equal(0);
-      // The fake CLI answers in Claude Code's and Codex's JSON, in plain text for the others (whose
-      // parsers then find no result): what it printed is in the log the broker streamed.
-      expect(job.log, JSON.stringify(job)).to.contain(`echo: hello from ${type}`);
+      expect(job.result, job.log).to.contain(`STUB-ANSWER: ${word}`);
+      const seen = (await server.requests()).filter((r) => JSON.stringify(r.body).includes(word));
+      expect(seen, "the stub saw the prompt").to.not.be.empty;
+      // LiteLLM called the stub with the upstream key only it holds; the agent's own key stops at LiteLLM.
+      for (const request of seen) expect(Object.values(UPSTREAM_KEYS), `${request.path} key`).to.include(keyOf(request));
+      phase(`${type}: completed via ${[...new Set(seen.map((r) => r.path))].join(", ")}`);
     }
+    const leaked = (await server.requests()).filter((r) => agentKeys.includes(keyOf(r) ?? ""));
+    expect(leaked.map((r) => r.path), "requests that reached the stub with an agent's key").to.deep.equal([]);
+  });
+
+  it("counts each agent's calls under its own gateway key: LiteLLM's count per key, in the broker's /agents", async function () {
+    // The broker reads LiteLLM's /metrics (every 10 s) with the usage reader's key; LiteLLM labels
+    // each count with the agent its key belongs to, so a count for an agent means its own key was used.
+    const agents = await waitFor("LiteLLM's count for every agent", async () => {
+      const list = (await brokerCall("GET", "/agents")).body as { id: string; gatewayUsage: { requests: number; inputTokens: number } | null }[];
+      return list.length === AGENT_TYPES.length && list.every((a) => (a.gatewayUsage?.requests ?? 0) > 0) ? list : undefined;
+    }, 60_000);
+    for (const agent of agents) {
+      expect(agent.gatewayUsage!.inputTokens, `${agent.id} input tokens`).to.be.greaterThan(0);
+      phase(`${agent.id}: LiteLLM ${JSON.stringify(agent.gatewayUsage)}`);
+    }
+  });
+
+  it("writes a file through each CLI's own tool: in that agent's workspace claim only, owned by the agent user, in the job's diff", async function () {
+    for (const type of AGENT_TYPES) {
+      const file = `k8s-${type}-${suffix}.txt`;
+      const content = `written-by-${type}-${suffix}`;
+      const job = await finished(await submit(type, writeFilePrompt(file, content)));
+      expect(job.state, JSON.stringify(job)).to.equal("completed");
+      const written = path.join(volumes.folderOf(workspaceClaimName(agentId(type, 1))), file);
+      expect(fs.readFileSync(written, "utf8").trim()).to.equal(content);
+      expect(fs.statSync(written).uid).to.equal(AGENT_UID);
+      for (const other of AGENT_TYPES.filter((t) => t !== type)) {
+        expect(fs.existsSync(path.join(volumes.folderOf(workspaceClaimName(agentId(other, 1))), file)), `${other}-1's claim`).to.equal(false);
+      }
+      const diff = (await brokerCall("GET", `/jobs/${job.id}/diff`)).body as { files: { path: string; status: string }[]; patch: string };
+      expect(diff.files.find((f) => f.path === file), JSON.stringify(diff.files)).to.include({ status: "added" });
+      expect(diff.patch).to.contain(`+${content}`);
+      phase(`${type}: wrote ${file}`);
+    }
+  });
+
+  it("completes a job across the broker pod's deletion: the new pod re-attaches, full output, exit 0", async function () {
+    // The stub holds the CLI's model call until released, so the job is mid-flight while the
+    // Deployment replaces the deleted pod (its job database is on the retained claim).
+    const word = `across-broker-deletion-${suffix}`;
+    const server = await theStub();
+    const id = await submit("claude-code", heldSayPrompt(word, word));
+    await waitFor("the held model call to reach the stub", async () => (await server.requests()).some((r) => JSON.stringify(r.body).includes(word)), JOB_MS);
+    expect((await brokerCall("GET", `/jobs/${id}`)).body.state).to.equal("running");
+    const old = await brokerPod();
+    await core.deleteNamespacedPod({ namespace, name: old });
+    const replacement = await waitFor("a new broker pod to serve", async () => {
+      const name = await brokerPod();
+      return name !== old ? name : undefined;
+    }, 180_000);
+    phase(`broker pod ${old} deleted, ${replacement} serving`);
+    expect((await brokerCall("GET", `/jobs/${id}`)).body.state, "the job after the restart, still held").to.equal("running");
+    expect(await server.release(word), "answers that were held").to.be.greaterThan(0);
+    const job = await finished(id);
+    expect(job.state, JSON.stringify(job)).to.equal("completed");
+    expect(job.exitCode).to.equal(0);
+    expect(job.result, job.log).to.contain(`STUB-ANSWER: ${word}`);
+    expect(job.log).to.contain("re-attached at byte");
   });
 
   it("lets agents out through the egress proxy to allowlisted hosts only, and logs each refusal", async function () {
@@ -305,7 +402,7 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     for (const file of filesUnder(engine.stateDir)) {
       const text = fs.readFileSync(path.join(engine.stateDir, file), "utf8");
       expect(text, file).not.to.include(key!);
-      for (const [name, value] of Object.entries(secrets)) expect(text, `${name} in ${file}`).not.to.include(value);
+      for (const [name, value] of Object.entries({ ...secrets, ...UPSTREAM_KEYS })) expect(text, `${name} in ${file}`).not.to.include(value);
     }
   });
 
@@ -322,7 +419,8 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     const apps = kc.makeApiClient(AppsV1Api);
     expect((await apps.listNamespacedStatefulSet({ namespace })).items).to.deep.equal([]);
     expect((await apps.listNamespacedDeployment({ namespace })).items).to.deep.equal([]);
-    expect((await core.listNamespacedService({ namespace })).items).to.deep.equal([]);
+    // The stub's Service is the test's own, not the stack's.
+    expect((await core.listNamespacedService({ namespace })).items.map((s) => s.metadata?.name)).to.deep.equal([ClusterStubModelServer.serviceName]);
     expect((await core.listNamespacedSecret({ namespace })).items).to.deep.equal([]);
   });
 });

@@ -9,6 +9,11 @@ export interface StubRequest {
   body: Record<string, unknown>;
 }
 
+/** The key a model request carried: Anthropic's `x-api-key`, else the bearer token. */
+export function keyOf(request: StubRequest): string | undefined {
+  return request.headers["x-api-key"] ?? request.headers.authorization?.replace(/^Bearer /, "");
+}
+
 export interface StubProxyRequest {
   method: string;
   target: string;

@@ -2,13 +2,12 @@
 // docker provider would: networks, volumes, images, dynamic resources (workspace folders), then
 // containers (Postgres, LiteLLM, broker, agents). It can apply a second recording as a diff, and
 // removes everything it created on teardown, also after a failed apply.
-import { readFile } from "node:fs/promises";
 import type Docker from "dockerode";
 import { endpointConfig, type ContainerSpec, type References } from "./containerSpec";
-import { dockerBuild } from "./dockerBuild";
 import { dynamicProviderFor } from "./dynamicProviders";
 import { waitUntilReady } from "./health";
-import { fromImages, imageBuildOrder, type ImageBuildSpec } from "./imageBuildSpec";
+import { buildImagesInOrder } from "./imageBuilds";
+import type { ImageBuildSpec } from "./imageBuildSpec";
 import type { ImageSubstitutions } from "./imageSubstitution";
 import { engineNames, materialisationSteps, type Step } from "./materialisation";
 import { APPLY_ORDER, diffResources, type ResourceDiff, type ResourceKind } from "./plan";
@@ -148,15 +147,10 @@ export class DockerFleet {
 
   private async buildImages(steps: Extract<Step, { kind: "image" }>[]): Promise<void> {
     const resourceOf = new Map<ImageBuildSpec, RecordedResource>(steps.map((step) => [step.spec, step.resource]));
-    const dockerfiles = new Map<ImageBuildSpec, string>();
-    for (const { spec } of steps) dockerfiles.set(spec, await readFile(spec.dockerfile, "utf8"));
-    const order = imageBuildOrder([...resourceOf.keys()], (spec) => fromImages(dockerfiles.get(spec) ?? "", spec.buildArgs));
-    for (const spec of order) {
-      const started = Date.now();
-      await dockerBuild(this.docker, spec, this.options.substitutions);
-      this.log(`built ${spec.tag} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await buildImagesInOrder(this.docker, [...resourceOf.keys()], this.options.substitutions, (spec, seconds) => {
+      this.log(`built ${spec.tag} in ${seconds.toFixed(1)} s`);
       this.record({ resource: resourceOf.get(spec) as RecordedResource, kind: "image", engineName: spec.tag });
-    }
+    });
   }
 
   private async createContainer(resource: RecordedResource, spec: ContainerSpec): Promise<string> {

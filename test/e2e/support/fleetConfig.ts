@@ -27,21 +27,30 @@ export function writeExtraCaFile(dir: string): string {
   return file;
 }
 
-export function e2eStackConfig(workspaceRoot: string, ports: HostPorts, extraCaFile: string): Record<string, unknown> {
+/**
+ * What the fleet's images are built with here: this machine's extra CA and the toolchains the
+ * images tier builds too, so every tier shares the base image's build cache.
+ */
+export function e2eImageConfig(extraCaFile: string): Record<string, unknown> {
+  return { extraCaCertificates: extraCaFile, toolchains: TEST_TOOLCHAINS.split(",") };
+}
+
+/** LiteLLM's upstreams, every model at the stub model server (by its alias, from inside the fleet). */
+export function stubUpstreams(): Record<string, { apiBase: string }> {
   const stub = `http://${STUB_ALIAS}:${STUB_PORT}`;
   return {
+    "claude-sonnet-4-5": { apiBase: stub },
+    "gpt-5.5": { apiBase: `${stub}/v1` },
+    "gpt-5": { apiBase: `${stub}/v1` },
+  };
+}
+
+export function e2eStackConfig(workspaceRoot: string, ports: HostPorts, extraCaFile: string): Record<string, unknown> {
+  return {
     workspaceRoot,
-    extraCaCertificates: extraCaFile,
-    // The images tier builds the same selection, so the two share the base image's build cache.
-    toolchains: TEST_TOOLCHAINS.split(","),
+    ...e2eImageConfig(extraCaFile),
     ports,
-    litellm: {
-      upstream: {
-        "claude-sonnet-4-5": { apiBase: stub },
-        "gpt-5.5": { apiBase: `${stub}/v1` },
-        "gpt-5": { apiBase: `${stub}/v1` },
-      },
-    },
+    litellm: { upstream: stubUpstreams() },
     ...UPSTREAM_KEYS,
   };
 }

@@ -7,6 +7,7 @@
 //   WRITE_FILE <path> <text>   -> first turn: a call of the CLI's own file-writing tool;
 //                                 after the tool result: the final answer text
 //   STALL                      -> never answers (for timeout and cancel tests)
+//   HOLD <key>                 -> answers as above once the test releases <key> (holds.js)
 
 const DEFAULT_WORD = "hello";
 const MARKER = "STUB-ANSWER:";
@@ -14,8 +15,10 @@ const MARKER = "STUB-ANSWER:";
 function parsePrompt(text) {
   const say = /\bSAY\s+(\S+)/.exec(text);
   const write = /\bWRITE_FILE\s+(\S+)\s+(\S+)/.exec(text);
+  const hold = /\bHOLD\s+(\S+)/.exec(text);
   return {
     stall: /\bSTALL\b/.test(text),
+    hold: hold ? hold[1] : null,
     word: say ? say[1] : DEFAULT_WORD,
     writeFile: write ? { path: write[1], content: write[2] } : null,
   };
@@ -64,7 +67,7 @@ function textEditBlock(systemText, file) {
   return `${file.path}\n\`\`\`\n${file.content}\n\`\`\`\n`;
 }
 
-const DIRECTIVE = /\b(SAY\s|WRITE_FILE\s|STALL\b)/;
+const DIRECTIVE = /\b(SAY\s|WRITE_FILE\s|HOLD\s|STALL\b)/;
 
 // The prompt is the latest user text carrying a directive (CLIs add user messages of their own,
 // such as environment context), else the latest user text; a tool result after it means the
@@ -79,17 +82,18 @@ function promptTurn(turns) {
 
 /**
  * @param conv {{ systemText: string, turns: Array<{kind: "user", text: string} | {kind: "tool_result"}>, tools: Array }}
- * @returns {{ stall: boolean, text: string, toolCall: object|null }}
+ * @returns {{ stall: boolean, hold: string|null, text: string, toolCall: object|null }}
  */
 function decide(conv) {
   const turn = promptTurn(conv.turns);
   const prompt = parsePrompt(turn.text);
-  if (prompt.stall) return { stall: true, text: "", toolCall: null };
+  const hold = prompt.hold;
+  if (prompt.stall) return { stall: true, hold, text: "", toolCall: null };
   const text = answerText(prompt.word);
-  if (!prompt.writeFile || turn.hasToolResult) return { stall: false, text, toolCall: null };
+  if (!prompt.writeFile || turn.hasToolResult) return { stall: false, hold, text, toolCall: null };
   const call = fileWriteCall(conv.tools, prompt.writeFile);
-  if (call) return { stall: false, text: "", toolCall: call };
-  return { stall: false, text: `${textEditBlock(conv.systemText, prompt.writeFile)}\n${text}`, toolCall: null };
+  if (call) return { stall: false, hold, text: "", toolCall: call };
+  return { stall: false, hold, text: `${textEditBlock(conv.systemText, prompt.writeFile)}\n${text}`, toolCall: null };
 }
 
 module.exports = { decide, parsePrompt, MARKER };

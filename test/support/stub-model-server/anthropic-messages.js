@@ -32,9 +32,10 @@ function contentBlocks(answer) {
   return [{ type: "text", text: answer.text }];
 }
 
-function handleMessages(body, res) {
+async function handleMessages(body, res, holds) {
   const answer = decide(conversation(body));
   if (answer.stall) return;
+  await holds.until(answer.hold);
   const blocks = contentBlocks(answer);
   const stopReason = answer.toolCall ? "tool_use" : "end_turn";
   const usage = { input_tokens: roughTokenCount(body.messages), output_tokens: roughTokenCount(blocks) };

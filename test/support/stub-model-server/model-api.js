@@ -29,11 +29,13 @@ function readBody(req) {
   });
 }
 
-function createModelApi({ requests, proxyRequests }) {
+function createModelApi({ requests, proxyRequests, holds }) {
   return http.createServer(async (req, res) => {
     const url = new URL(req.url, "http://stub");
     const path = url.pathname.replace(/^\/v1(?=\/)/, "");
     const raw = await readBody(req);
+    const release = /^\/_stub\/release\/([^/]+)$/.exec(url.pathname);
+    if (release && req.method === "POST") return sendJson(res, 200, { released: holds.release(decodeURIComponent(release[1])) });
     if (url.pathname.startsWith("/_stub/")) {
       const log = url.pathname === "/_stub/requests" ? requests : url.pathname === "/_stub/proxy-requests" ? proxyRequests : null;
       if (!log) return sendJson(res, 404, { error: "unknown stub route" });
@@ -56,7 +58,7 @@ function createModelApi({ requests, proxyRequests }) {
     }
     const handler = req.method === "POST" && POST_ROUTES[path];
     if (!handler) return sendJson(res, 404, { error: { message: `stub has no route ${req.method} ${url.pathname}` } });
-    handler(body, res);
+    Promise.resolve(handler(body, res, holds)).catch((error) => res.destroy(error));
   });
 }
 

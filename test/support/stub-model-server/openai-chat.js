@@ -28,9 +28,10 @@ function assistantMessage(answer) {
   return { role: "assistant", content: null, tool_calls: [call] };
 }
 
-function handleChatCompletions(body, res) {
+async function handleChatCompletions(body, res, holds) {
   const answer = decide(conversation(body));
   if (answer.stall) return;
+  await holds.until(answer.hold);
   const message = assistantMessage(answer);
   const finishReason = message.tool_calls ? "tool_calls" : "stop";
   const promptTokens = roughTokenCount(body.messages);

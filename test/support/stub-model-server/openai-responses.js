@@ -69,9 +69,10 @@ function emptyPayload(item) {
   return { ...item, status: "in_progress", arguments: "" };
 }
 
-function handleResponses(body, res) {
+async function handleResponses(body, res, holds) {
   const answer = decide(conversation(body));
   if (answer.stall) return;
+  await holds.until(answer.hold);
   const item = outputItem(answer);
   const inputTokens = roughTokenCount(body.input);
   const outputTokens = roughTokenCount(item);

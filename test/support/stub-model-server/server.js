@@ -3,6 +3,7 @@
 const { createRequestLog } = require("./request-log");
 const { createModelApi } = require("./model-api");
 const { createProxyLogger } = require("./proxy-logger");
+const { createHolds } = require("./holds");
 
 const port = Number(process.env.PORT || 4000);
 const proxyPort = Number(process.env.PROXY_PORT || 3128);
@@ -10,7 +11,7 @@ const host = process.env.HOST || "0.0.0.0";
 
 const requests = createRequestLog();
 const proxyRequests = createRequestLog();
-createModelApi({ requests, proxyRequests }).listen(port, host, () => console.log(`stub model server on ${host}:${port}`));
+createModelApi({ requests, proxyRequests, holds: createHolds() }).listen(port, host, () => console.log(`stub model server on ${host}:${port}`));
 createProxyLogger(proxyRequests).listen(proxyPort, host, () => console.log(`stub proxy logger on ${host}:${proxyPort}`));
 
 for (const signal of ["SIGTERM", "SIGINT"]) process.on(signal, () => process.exit(0));
