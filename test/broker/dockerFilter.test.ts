@@ -187,6 +187,33 @@ describe("the Docker API filter (real Docker): the broker reaches only its stack
       expect((await own.docker.listVolumes({ filters: { name: [`${own.stack}-vol`] } })).Volumes ?? []).to.deep.equal([]);
     });
 
+    it("answers a refused build with 403 once its context is sent, so the client never writes into a closed pipe", async () => {
+      // A context that arrives over time, as a real build's tar stream does. A refusal that answered
+      // and closed before the body's end made dockerode's next write fail with EPIPE, on a loaded
+      // machine, in place of the 403.
+      const chunks = 16;
+      let sent = 0;
+      const answer = await new Promise<{ status: number; message: string; sentBeforeAnswer: number }>((resolve, reject) => {
+        const req = http.request({ socketPath: filter.socketPath, method: "POST", path: "/build", headers: { "Content-Type": "application/x-tar" } }, (res) => {
+          const sentBeforeAnswer = sent;
+          const body: Buffer[] = [];
+          res.on("data", (c: Buffer) => body.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, message: JSON.parse(Buffer.concat(body).toString()).message, sentBeforeAnswer }));
+        });
+        req.on("error", reject);
+        const chunk = Buffer.alloc(32 * 1024);
+        const next = (): void => {
+          sent++;
+          if (sent < chunks) req.write(chunk, () => setTimeout(next, 20));
+          else req.end(chunk);
+        };
+        next();
+      });
+      expect(answer.status).to.equal(403);
+      expect(answer.message).to.match(/^llpm docker filter refused POST \/build: building images is not allowed/);
+      expect(answer.sentBeforeAnswer, "chunks the client had written when the answer came").to.equal(chunks);
+    });
+
     it("refuses exec into another stack's agent, its own LiteLLM and unlabelled containers", async () => {
       for (const ref of [otherAgent.id, other.containerName("aider-1"), ownService.id, unlabelled.id]) {
         const err = await refusal(viaFilter.getContainer(ref).exec({ Cmd: ["id"], AttachStdout: true }));

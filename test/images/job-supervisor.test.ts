@@ -113,4 +113,31 @@ describe("llpm-run-job: jobs under a detached supervisor, re-attachable", functi
     expect((await exec(["pgrep", "-f", "prompt-seen"])).code, "no process of the job left").to.equal(1);
     expect((await exec(["llpm-cancel-job", "cancelled"])).code, "cancelling a finished job").to.equal(0);
   });
+
+  it("records 143 without running the CLI when the cancel arrives before the job's start", async () => {
+    const cancel = await exec(["llpm-cancel-job", "early"]);
+    expect(cancel.code, cancel.stderr).to.equal(0);
+    const started = await exec(["llpm-run-job", "--job-id", "early"], "0 prompt");
+    expect(started.code, started.stderr).to.equal(143);
+    expect(started.stdout, "the CLI never ran").to.equal("");
+    expect((await exec(["cat", "/tmp/llpm-jobs/early/exit-code"])).stdout).to.equal("143\n");
+    const twice = await exec(["llpm-run-job", "--job-id", "early"], "0 again");
+    expect(twice.stderr, "a job that ran, even cancelled, cannot start again").to.contain("already exists");
+  });
+
+  it("never loses a cancel sent while the job starts: each such job records 143, none runs to its end", async () => {
+    // Start and cancel race as the broker's two execs do; a lost cancel would let the CLI exit 0 after 2 s.
+    for (let round = 0; round < 3; round++) {
+      const ids = [0, 1, 2].map((i) => `race-${round}-${i}`);
+      const codes = await Promise.all(
+        ids.map(async (id) => {
+          const running = exec(["llpm-run-job", "--job-id", id], "0 prompt");
+          const cancel = await exec(["llpm-cancel-job", id]);
+          expect(cancel.code, cancel.stderr).to.equal(0);
+          return (await running).code;
+        }),
+      );
+      expect(codes, ids.join(", ")).to.deep.equal([143, 143, 143]);
+    }
+  });
 });

@@ -78,6 +78,10 @@ function readAll(stream: NodeJS.ReadableStream, limit = Infinity): Promise<Buffe
   });
 }
 
+function hasBody(req: http.IncomingMessage): boolean {
+  return req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+}
+
 function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) return undefined;
   try {
@@ -134,7 +138,7 @@ export function createDockerFilter(opts: DockerFilterOptions): DockerFilter {
 
   const refuse = (res: http.ServerResponse, req: http.IncomingMessage, status: number, reason: string) => {
     log.warn({ request: requestName(req.method ?? "", req.url ?? ""), reason, status }, "docker call refused");
-    // The body of a refused request is not read: the connection closes rather than carry it into the next request.
+    // The connection closes: whatever else the client sends on it (a body over the cap) is never taken as a request.
     send(res, status, { "Content-Type": "application/json", Connection: "close" }, refusalBody(req.method ?? "", req.url ?? "", reason));
   };
 
@@ -157,7 +161,11 @@ export function createDockerFilter(opts: DockerFilterOptions): DockerFilter {
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const decision = routeRequest(req.method ?? "", req.url ?? "", scope);
     if (!decision.allow) {
-      req.resume();
+      // Answering while the client still sends its body (a build's context) would show it a broken
+      // pipe instead of the refusal; a body over the cap is not waited for. A request without one is
+      // answered at once, before anything after it on the connection is parsed.
+      if (hasBody(req)) await readAll(req, MAX_BODY_BYTES).catch(() => undefined);
+      else req.resume();
       return refuse(res, req, 403, decision.reason);
     }
     const route = decision.route;

@@ -15,7 +15,6 @@ import { decideOutcome } from "./outcome";
 const DEADLINE_GRACE_SECONDS = 15;
 /** Cancel must end a job within 5 s: llpm-cancel-job escalates to KILL after 2 s, this is the backstop. */
 const STOP_BACKSTOP_MS = 4000;
-const KILL_RETRY_MS = 1000;
 
 interface ActiveJob {
   job: Job;
@@ -165,15 +164,10 @@ export class JobRunner {
 
   /** Cancels the job in the agent; if it still has not ended shortly after, stops waiting for it. */
   private stop(active: ActiveJob): void {
-    const kill = () =>
-      this.deps.runtime
-        .cancelJob(active.workload.ref, active.job.id)
-        .catch((err) => this.deps.log.warn({ err, jobId: active.job.id }, "llpm-cancel-job failed"));
-    void kill();
-    // A cancel that lands before the supervisor has recorded its pid finds nothing to stop: try again.
-    setTimeout(() => {
-      if (!active.settled) void kill();
-    }, KILL_RETRY_MS).unref();
+    // One call is enough: llpm-cancel-job marks a job whose start has not reached the agent yet.
+    void this.deps.runtime
+      .cancelJob(active.workload.ref, active.job.id)
+      .catch((err) => this.deps.log.warn({ err, jobId: active.job.id }, "llpm-cancel-job failed"));
     setTimeout(() => {
       if (active.settled) return;
       active.stream?.detach();
