@@ -271,13 +271,19 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
 
   it("runs a job on every agent type through the broker: the real CLI, through LiteLLM, answered by the stub", async function () {
     const server = await theStub();
-    await waitFor("the broker to list every agent ready", async () => {
-      const agents = (await brokerCall("GET", "/agents")).body as { id: string; state: string; source: string }[];
-      return agents.length === AGENT_TYPES.length && agents.every((a) => a.state === "ready" && a.source === "kubernetes");
+    const listed = await waitFor("the broker to list every agent ready", async () => {
+      const agents = (await brokerCall("GET", "/agents")).body as { id: string; state: string; source: string; workspacePath: string | null }[];
+      return agents.length === AGENT_TYPES.length && agents.every((a) => a.state === "ready" && a.source === "kubernetes") ? agents : undefined;
     }, 120_000);
-    for (const type of AGENT_TYPES) {
-      const word = `answer-${type}-${suffix}`;
-      const job = await finished(await submit(type, sayPrompt(word)));
+    expect(Object.fromEntries(listed.map((a) => [a.id, a.workspacePath])), "each agent's workspace, its own claim").to.deep.equal(
+      Object.fromEntries(AGENT_TYPES.map((t) => [agentId(t, 1), `pvc/${workspaceClaimName(agentId(t, 1))}`])),
+    );
+    // One agent per type, each on its own CPU share: the jobs run side by side, checked in order.
+    const words = AGENT_TYPES.map((type) => `answer-${type}-${suffix}`);
+    const jobs = await Promise.all(AGENT_TYPES.map(async (type, i) => finished(await submit(type, sayPrompt(words[i])))));
+    for (const [i, type] of AGENT_TYPES.entries()) {
+      const word = words[i];
+      const job = jobs[i];
       expect(job.state, JSON.stringify(job)).to.equal("completed");
       expect(job.agentId).to.equal(agentId(type, 1));
       expect(job.exitCode).to.equal(0);
@@ -306,10 +312,13 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
   });
 
   it("writes a file through each CLI's own tool: in that agent's workspace claim only, owned by the agent user, in the job's diff", async function () {
-    for (const type of AGENT_TYPES) {
-      const file = `k8s-${type}-${suffix}.txt`;
-      const content = `written-by-${type}-${suffix}`;
-      const job = await finished(await submit(type, writeFilePrompt(file, content)));
+    const fileOf = (type: string) => `k8s-${type}-${suffix}.txt`;
+    const contentOf = (type: string) => `written-by-${type}-${suffix}`;
+    const jobs = await Promise.all(AGENT_TYPES.map(async (type) => finished(await submit(type, writeFilePrompt(fileOf(type), contentOf(type))))));
+    for (const [i, type] of AGENT_TYPES.entries()) {
+      const file = fileOf(type);
+      const content = contentOf(type);
+      const job = jobs[i];
       expect(job.state, JSON.stringify(job)).to.equal("completed");
       const written = path.join(volumes.folderOf(workspaceClaimName(agentId(type, 1))), file);
       expect(fs.readFileSync(written, "utf8").trim()).to.equal(content);
