@@ -81,7 +81,8 @@ export class KubernetesRuntime extends ExecAgentRuntime {
     const run = await this.podExec.run(ref, container, cmd, stdin, sinks);
     let detached = false;
     return {
-      done: run.done.then((code) => (code === null && !detached ? this.settleStatus(ref, container) : code)),
+      // A signal death (137 when the container is killed) can be the exec's own, not the job's.
+      done: run.done.then((code) => ((code === null || code >= 128) && !detached ? this.settleStatus(ref, container).then(() => code) : code)),
       detach: () => {
         detached = true;
         run.detach();
@@ -90,20 +91,20 @@ export class KubernetesRuntime extends ExecAgentRuntime {
   }
 
   /**
-   * A stream that ended without an exit status may mean the container died, which the pod's status
-   * reports only a second or two later (the kubelet's next relist). A probe exec tells at once; if
-   * the container is gone, waiting for the status lets `inspect` give the reason (OOMKilled...).
+   * A stream that ended without an exit status, or with a signal's, may mean the container died,
+   * which the pod's status reports only a second or two later (the kubelet's next relist). A probe
+   * exec tells at once; if the container is gone, waiting for the status lets `inspect` give the
+   * reason (OOMKilled...).
    */
-  private async settleStatus(ref: string, container: string): Promise<null> {
+  private async settleStatus(ref: string, container: string): Promise<void> {
     const probe = await this.podExec.run(ref, container, ["true"], undefined, discard).then((r) => r.done, () => null);
-    if (probe === 0) return null;
+    if (probe === 0) return;
     const deadline = Date.now() + STATUS_WAIT_MS;
     while (Date.now() < deadline) {
       const now = await this.inspect(ref).catch(() => undefined);
       if (now === null || (now && !now.running)) break;
       await sleep(250);
     }
-    return null;
   }
 
   private remember(pod: Parameters<typeof workloadFromPod>[0]): AgentWorkload | null {
