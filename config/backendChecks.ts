@@ -4,10 +4,11 @@ import { BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME } from "./defaults";
 import type { FleetConfig } from "./fleetConfig";
 import type { HostLookup } from "./hostPaths";
 import type { ConfigProblem } from "./problems";
-import { DNS_LABEL, DNS_LABEL_ALLOWED, type StackConfigInput } from "./schema";
+import { REGISTRY_PASSWORD_KEY } from "./secretKeys";
+import { DNS_LABEL, DNS_LABEL_ALLOWED, REGISTRY_USERNAME_ALLOWED, type StackConfigInput } from "./schema";
 
-/** The images a cluster runs from `images.refs`, each with the setting that makes it needed (none: always). */
-function imagesNeeded(config: FleetConfig): [string, string | undefined][] {
+/** The images a cluster runs, each with the setting that makes it needed (none: always). */
+export function clusterImagesNeeded(config: FleetConfig): [string, string | undefined][] {
   return [
     ...AGENT_TYPES.filter((t) => config.agents[t] > 0).map((t): [string, string] => [t, `agents.${t} is ${config.agents[t]}`]),
     [BROKER_IMAGE_NAME, undefined],
@@ -28,13 +29,13 @@ function kubernetesProblems(config: FleetConfig, host: HostLookup): ConfigProble
   if (k8s.kubeconfig !== undefined && (!k8s.kubeconfig.startsWith("/") || host.readFile(k8s.kubeconfig) === undefined)) {
     problems.push({ key: "kubernetes.kubeconfig", value: k8s.kubeconfig, allowed: "a path to a readable kubeconfig file, absolute or starting with ~/" });
   }
-  // Nothing is built for a cluster yet (images.registry is future work): every image it runs must be named.
-  for (const [name, why] of imagesNeeded(config)) {
+  // With a registry, what images.refs does not name is built and pushed; without one, nothing is built.
+  for (const [name, why] of config.imageRegistry ? [] : clusterImagesNeeded(config)) {
     if (config.imageRefs[name] === undefined) {
       problems.push({
         key: `images.refs.${name}`,
         value: undefined,
-        allowed: `a prebuilt image reference with an exact tag: backend kubernetes does not build images${why ? ` (needed while ${why})` : ""}`,
+        allowed: `a prebuilt image reference with an exact tag, or set images.registry: without a registry backend kubernetes does not build images${why ? ` (needed while ${why})` : ""}`,
       });
     }
   }
@@ -51,12 +52,32 @@ function dockerProblems(input: StackConfigInput): ConfigProblem[] {
   const onlyKubernetes = [
     ...(input.kubernetes !== undefined ? ["kubernetes"] : []),
     ...(input.images?.refs !== undefined ? ["images.refs"] : []),
+    ...(input.images?.registry !== undefined ? ["images.registry"] : []),
   ];
-  return onlyKubernetes.map((key) => ({
-    key,
-    value: key === "kubernetes" ? input.kubernetes : input.images?.refs,
-    allowed: "not set while backend is docker (the default): it is read only with backend kubernetes",
-  }));
+  const values: Record<string, unknown> = { kubernetes: input.kubernetes, "images.refs": input.images?.refs, "images.registry": input.images?.registry };
+  return onlyKubernetes.map((key) => ({ key, value: values[key], allowed: ONLY_KUBERNETES }));
+}
+
+const ONLY_KUBERNETES = "not set while backend is docker (the default): it is read only with backend kubernetes";
+
+/**
+ * The rules of `registryPassword`, which validation does not see: secrets are read apart, as
+ * secret Outputs, so only whether it is set is known here (and no problem shows its value).
+ */
+export function registrySecretProblems(config: FleetConfig, passwordSet: boolean): ConfigProblem[] {
+  const key = REGISTRY_PASSWORD_KEY;
+  const registry = config.imageRegistry;
+  if (config.backend !== "kubernetes") return passwordSet ? [{ key, value: "(a secret)", allowed: ONLY_KUBERNETES }] : [];
+  if (registry === undefined) {
+    return passwordSet ? [{ key, value: "(a secret)", allowed: "not set without images.registry: it is that registry's password" }] : [];
+  }
+  if (registry.username !== undefined && !passwordSet) {
+    return [{ key, value: undefined, allowed: `a secret set with \`pulumi config set --secret ${key} ...\`: images.registry.username is set` }];
+  }
+  if (registry.username === undefined && passwordSet) {
+    return [{ key: "images.registry.username", value: undefined, allowed: REGISTRY_USERNAME_ALLOWED }];
+  }
+  return [];
 }
 
 export function backendProblems(input: StackConfigInput, config: FleetConfig, host: HostLookup): ConfigProblem[] {

@@ -46,8 +46,10 @@ export interface FleetConfig {
   stack: string;
   backend: Backend;
   kubernetes: KubernetesSettings;
-  /** Prebuilt images by name (an agent type or `broker`), for backends that do not build them. */
+  /** Prebuilt images by name (an agent type, `broker` or `egress-proxy`): a cluster runs them instead of building its own. */
   imageRefs: Record<string, string>;
+  /** Where a cluster's own builds are pushed; absent: it builds nothing. */
+  imageRegistry?: { server: string; username?: string };
   agents: Record<AgentType, number>;
   authMode: AuthMode;
   workspaceRoot: string;
@@ -94,6 +96,7 @@ export function withDefaults(input: StackConfigInput, stack: string, workspaceRo
       workspaceSize: k8s?.workspaceSize ?? DEFAULT_WORKSPACE_SIZE,
     },
     imageRefs: Object.fromEntries(Object.entries(input.images?.refs ?? {}).filter((e): e is [string, string] => e[1] !== undefined)),
+    ...(input.images?.registry !== undefined ? { imageRegistry: { ...input.images.registry } } : {}),
     agents: input.agents ? perType((t) => input.agents?.[t] ?? 0) : { ...DEFAULT_AGENT_COUNTS },
     authMode: input.authMode ?? "api_key",
     workspaceRoot,

@@ -110,6 +110,33 @@ const imageRefs = strict(
   >,
 );
 
+/**
+ * Where backend kubernetes pushes the images it builds. The host must read as a registry (a dot, a
+ * port or `localhost`): Docker takes a first part without one for a Docker Hub account, so
+ * `team/images` would push to Docker Hub.
+ */
+const REGISTRY_HOST = /^(localhost|[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)(:([0-9]{1,5}))?$/;
+const REGISTRY_PATH = /^[a-z0-9]+([._-][a-z0-9]+)*$/;
+export const REGISTRY_SERVER_ALLOWED =
+  "a registry as host[:port][/path], lower case, no scheme and no tag, e.g. registry.example.com, localhost:5000 or ghcr.io/team (the host needs a dot, a port or to be localhost)";
+
+export function isRegistryServer(server: string): boolean {
+  const [host, ...pathParts] = server.split("/");
+  const match = REGISTRY_HOST.exec(host);
+  if (!match) return false;
+  const port = match[6];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  if (port === undefined && match[1] !== "localhost" && !host.includes(".")) return false;
+  return pathParts.every((part) => REGISTRY_PATH.test(part));
+}
+
+export const REGISTRY_USERNAME_ALLOWED = "the registry user name registryPassword belongs to";
+
+const imageRegistry = strict({
+  server: text(REGISTRY_SERVER_ALLOWED).refine(isRegistryServer, { error: REGISTRY_SERVER_ALLOWED }),
+  username: text(REGISTRY_USERNAME_ALLOWED).optional(),
+});
+
 // One check, so a bad entry gives one problem.
 const egressHost = z
   .string({ error: EGRESS_HOST_ALLOWED })
@@ -190,7 +217,7 @@ export const stackConfigSchema = strict({
     storageClass: dnsSubdomain.optional(),
     workspaceSize: storageSize.optional(),
   }).optional(),
-  images: strict({ refs: imageRefs.optional() }).optional(),
+  images: strict({ refs: imageRefs.optional(), registry: imageRegistry.optional() }).optional(),
 });
 
 export type StackConfigInput = z.infer<typeof stackConfigSchema>;

@@ -37,4 +37,7 @@ export const IMPORTABLE_SECRETS: { configKey: string; envVar: string }[] = [
   { configKey: "litellmMasterKey", envVar: "LITELLM_MASTER_KEY" },
 ];
 
-export const SECRET_KEYS: string[] = [...PROVIDER_KEYS.map((k) => k.configKey), ...GENERATED_SECRET_KEYS];
+/** The password of `images.registry` (backend kubernetes pushes the images it builds there). */
+export const REGISTRY_PASSWORD_KEY = "registryPassword";
+
+export const SECRET_KEYS: string[] = [...PROVIDER_KEYS.map((k) => k.configKey), ...GENERATED_SECRET_KEYS, REGISTRY_PASSWORD_KEY];

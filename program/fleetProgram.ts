@@ -8,7 +8,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import { Fleet } from "../backends/docker/fleet";
 import { dockerSocketGroup, dockerSocketPath } from "../backends/docker/dockerHost";
+import { registrySecretProblems } from "../config/backendChecks";
 import { validateFleetConfig } from "../config/fleetConfig";
+import { ConfigError } from "../config/problems";
+import { REGISTRY_PASSWORD_KEY } from "../config/secretKeys";
 import { agentUser } from "../config/hostUser";
 import { plainStackConfig, stackSecrets } from "../config/readStackConfig";
 import { kubernetesProgram } from "./kubernetesProgram";
@@ -26,8 +29,10 @@ export function fleetProgram({ projectRoot }: FleetProgramArgs) {
     readFile: (file) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined),
   });
   const secrets = stackSecrets(new pulumi.Config());
+  const secretProblems = registrySecretProblems(config, secrets[REGISTRY_PASSWORD_KEY] !== undefined);
+  if (secretProblems.length > 0) throw new ConfigError(secretProblems);
   if (config.backend === "kubernetes") {
-    const k8s = kubernetesProgram(config, secrets);
+    const k8s = kubernetesProgram(config, secrets, projectRoot);
     return {
       ...k8s,
       dashboardUrl: pulumi.interpolate`${k8s.brokerUrl}/ui/agents`,

@@ -1,21 +1,17 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "node:path";
 import { BROKER_PORT } from "../../contract/ports";
 import { containerName, coreLabels, volumeName } from "../../catalogue/naming";
 import { FILTER_SOCKET_DIR, FILTER_SOCKET_PATH } from "../../contract/dockerFilter";
 import { DockerApiFilter } from "./dockerApiFilter";
-import { buildLocalImage } from "./localImage";
+import { buildFleetImage } from "../../builds/fleetImage";
+import { brokerImageBuild } from "../../builds/serviceImages";
 import { dockerLabels, envList, fleetContainerBasics, publishedPort, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
 import { usageReaderKey } from "../../core/gatewayKey";
 import { memoryWithoutSwap } from "./providerReadBack";
 import { BROKER_DATA_PATH, BROKER_TOKEN_ENV, BROKER_USAGE_KEY_ENV, brokerPlainEnv } from "../../core/serviceEnv";
 
 import { BROKER_ALIAS, BROKER_USER } from "../../core/fleetServices";
-
-
-/** The broker image's Dockerfile, relative to the project root, which is its build context. */
-export const BROKER_DOCKERFILE = "broker/Dockerfile";
 
 export interface BrokerArgs {
   stack: string;
@@ -48,15 +44,10 @@ export class Broker extends pulumi.ComponentResource {
   constructor(name: string, args: BrokerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llpm:fleet:Broker", name, {}, opts);
     const labels = dockerLabels(coreLabels(args.stack, "broker"));
-    const image = buildLocalImage(
+    const image = buildFleetImage(
       "image-broker",
-      {
-        stack: args.stack,
-        image: "broker",
-        contextDir: args.projectRoot,
-        dockerfile: path.join(args.projectRoot, BROKER_DOCKERFILE),
-        buildArgs: { NODE_IMAGE: args.nodeImage, EXTRA_CA_CERTIFICATES: args.extraCaCertificates },
-      },
+      brokerImageBuild({ stack: args.stack, projectRoot: args.projectRoot, nodeImage: args.nodeImage, extraCaCertificates: args.extraCaCertificates }),
+      undefined,
       { parent: this },
     );
     const data = new docker.Volume(

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { containerName, coreLabels } from "../../catalogue/naming";
 import type { FleetConfig } from "../../config/fleetConfig";
 import { dockerLabels, envList, fleetContainerBasics, REPLACE_BY_DELETING_FIRST } from "./containerSettings";
-import { buildLocalImage } from "./localImage";
+import { buildFleetImage } from "../../builds/fleetImage";
+import { egressProxyImageBuild } from "../../builds/serviceImages";
 import { canonicalCpus, memoryWithoutSwap } from "./providerReadBack";
 import { EGRESS_PROXY_MAX_FILES, squidConfig } from "../../core/squidConfig";
 import { EGRESS_PROXY_ALIAS } from "../../core/fleetServices";
@@ -11,7 +12,8 @@ import { EGRESS_PROXY_HEALTH_COMMAND, EGRESS_PROXY_TMPFS_BYTES, EGRESS_PROXY_USE
 
 export interface EgressProxyArgs {
   config: FleetConfig;
-  contextDir: string;
+  /** The folder holding `images/`. */
+  projectRoot: string;
   /** Joined under the alias agents' HTTP(S)_PROXY names. */
   agentsNetwork: pulumi.Input<string>;
   /** The route out. */
@@ -29,9 +31,10 @@ export class EgressProxy extends pulumi.ComponentResource {
   constructor(name: string, args: EgressProxyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llpm:fleet:EgressProxy", name, {}, opts);
     const { config } = args;
-    const image = buildLocalImage(
+    const image = buildFleetImage(
       "image-egress-proxy",
-      { stack: config.stack, image: "egress-proxy", contextDir: args.contextDir, buildArgs: { BASE_IMAGE: config.brokerNodeImage } },
+      egressProxyImageBuild({ stack: config.stack, projectRoot: args.projectRoot, nodeImage: config.brokerNodeImage, extraCaCertificates: config.extraCaCertificates }),
+      undefined,
       { parent: this },
     );
     this.container = new docker.Container(

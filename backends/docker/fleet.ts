@@ -1,12 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "node:path";
 import { AGENT_TYPES } from "../../catalogue/agentTypes";
 import { allAgentInstances, type AgentInstance } from "../../catalogue/instances";
 import type { FleetConfig } from "../../config/fleetConfig";
 import type { HostUser } from "../../config/hostUser";
 import { configuredProviderKeys, type StackSecrets } from "../../config/readStackConfig";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
-import { AgentImages } from "./images";
+import { AgentImages } from "../../builds/agentImages";
 import { AgentPool } from "./agentPool";
 import { Broker } from "./broker";
 import { EgressProxy } from "./egressProxy";
@@ -92,7 +91,7 @@ export class Fleet extends pulumi.ComponentResource {
     if (config.egress.mode !== "none") {
       new EgressProxy(
         "egress-proxy",
-        { config, contextDir: path.join(args.projectRoot, "images", "egress-proxy"), agentsNetwork: networks.agents, egressNetwork: networks.egress },
+        { config, projectRoot: args.projectRoot, agentsNetwork: networks.agents, egressNetwork: networks.egress },
         child,
       );
     }
@@ -101,7 +100,7 @@ export class Fleet extends pulumi.ComponentResource {
       "images",
       {
         stack: config.stack,
-        imagesDir: path.join(args.projectRoot, "images"),
+        projectRoot: args.projectRoot,
         baseImage: config.baseImage,
         toolchains: config.toolchains,
         extraCaCertificates: config.extraCaCertificates,

@@ -15,7 +15,7 @@ export interface AgentStatefulSetArgs {
   config: FleetConfig;
   type: AgentType;
   namespace: pulumi.Input<string>;
-  image: string;
+  image: pulumi.Input<string>;
   agentUser: HostUser;
   /** The type's AgentCredentials Secret. */
   credentialsSecret: pulumi.Input<string>;

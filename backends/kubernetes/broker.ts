@@ -13,7 +13,7 @@ import { secretEnv } from "./serviceSecrets";
 import type { FleetPartArgs } from "./fleetPartArgs";
 
 export interface BrokerArgs extends FleetPartArgs {
-  image: string;
+  image: pulumi.Input<string>;
   serviceAccountName: pulumi.Input<string>;
 }
 

@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { coreLabels } from "../../catalogue/naming";
-import { EGRESS_PROXY_IMAGE_NAME } from "../../config/defaults";
 import { EGRESS_PROXY_PORT } from "../../contract/ports";
 import { EGRESS_PROXY_HEALTH_COMMAND, EGRESS_PROXY_TMPFS_BYTES, EGRESS_PROXY_USER, SQUID_CONFIG_ENV } from "../../core/egressProxyImage";
 import { EGRESS_PROXY_ALIAS } from "../../core/fleetServices";
@@ -11,7 +10,9 @@ import { coreService } from "./coreService";
 import { nonRootPod, restrictedContainer, serviceResources } from "./podSecurity";
 import type { FleetPartArgs } from "./fleetPartArgs";
 
-export type EgressProxyArgs = FleetPartArgs;
+export interface EgressProxyArgs extends FleetPartArgs {
+  image: pulumi.Input<string>;
+}
 
 /**
  * Agents' only way out, as on Docker: Squid from images/egress-proxy with the config generated
@@ -42,7 +43,7 @@ export class EgressProxy extends pulumi.ComponentResource {
               containers: [
                 {
                   name: "egress-proxy",
-                  image: config.imageRefs[EGRESS_PROXY_IMAGE_NAME],
+                  image: args.image,
                   env: plainEnv({ [SQUID_CONFIG_ENV]: squidConfig(config) }),
                   ports: [{ name: "proxy", containerPort: EGRESS_PROXY_PORT }],
                   volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AGENT_TYPES } from "../../catalogue/agentTypes";
 import { allAgentInstances } from "../../catalogue/instances";
-import { BROKER_IMAGE_NAME } from "../../config/defaults";
+import type { ImageRegistry } from "../../builds/fleetImage";
+import { BROKER_IMAGE_NAME, EGRESS_PROXY_IMAGE_NAME } from "../../config/defaults";
 import type { FleetConfig } from "../../config/fleetConfig";
 import type { HostUser } from "../../config/hostUser";
 import type { FleetSecretValues } from "../../core/fleetSecretValues";
@@ -10,6 +11,7 @@ import { BROKER_PORT, LITELLM_PORT } from "../../contract/ports";
 import { AgentCredentials } from "./agentCredentials";
 import { AgentStatefulSet } from "./agentStatefulSet";
 import { Broker } from "./broker";
+import { ClusterImages } from "./clusterImages";
 import { BrokerAccess } from "./brokerAccess";
 import { EgressProxy } from "./egressProxy";
 import { LiteLlm } from "./litellm";
@@ -24,8 +26,12 @@ export interface KubernetesFleetArgs {
   secrets: FleetSecretValues;
   /** Provider keys the stack has, by config key (anthropicApiKey ...). */
   providerKeys: Record<string, pulumi.Output<string>>;
-  /** The uid/gid the agent images run as. */
+  /** The uid/gid the agent images are built for and run as. */
   agentUser: HostUser;
+  /** The folder holding `images/` and `broker/`, for the images the cluster builds. */
+  projectRoot: string;
+  /** Where built images are pushed; absent: every image is in `images.refs`. */
+  registry?: ImageRegistry;
 }
 
 /** Where the cluster's DNS runs (CoreDNS / kube-dns): the one namespace agents may reach besides their own. */
@@ -40,7 +46,7 @@ export interface KubernetesAgent {
   workspaceClaim: string;
 }
 
-/** The whole fleet in one namespace: Secrets, Postgres, LiteLLM, the broker, the egress proxy and one StatefulSet per agent type. */
+/** The whole fleet in one namespace (and its images): Secrets, Postgres, LiteLLM, the broker, the egress proxy and one StatefulSet per agent type. */
 export class KubernetesFleet extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly brokerUrl: pulumi.Output<string>;
@@ -51,13 +57,14 @@ export class KubernetesFleet extends pulumi.ComponentResource {
     super("llpm:kubernetes:Fleet", name, {}, opts);
     const { config, secrets } = args;
     const child = { parent: this };
+    const images = new ClusterImages("images", { config, projectRoot: args.projectRoot, agentUser: args.agentUser, registry: args.registry }, child);
     const ns = new FleetNamespace("namespace", { stack: config.stack, name: config.kubernetes.namespace }, child);
     const namespace = ns.name;
     const serviceSecrets = new ServiceSecrets("secrets", { stack: config.stack, namespace, secrets, providerKeys: args.providerKeys }, child);
     const egressProxy = config.egress.mode !== "none";
     new FleetNetworkPolicies("network-policies", { stack: config.stack, namespace, dnsNamespace: DNS_NAMESPACE, egressProxy }, child);
     // egress.mode none: no proxy at all, so agents have no way out.
-    if (egressProxy) new EgressProxy("egress-proxy", { config, namespace }, child);
+    if (egressProxy) new EgressProxy("egress-proxy", { config, namespace, image: images.imageFor(EGRESS_PROXY_IMAGE_NAME) }, child);
     new Postgres("postgres", { config, namespace }, { parent: this, dependsOn: [serviceSecrets] });
     new LiteLlm(
       "litellm",
@@ -67,7 +74,7 @@ export class KubernetesFleet extends pulumi.ComponentResource {
     const access = new BrokerAccess("broker-access", { stack: config.stack, namespace }, child);
     new Broker(
       "broker",
-      { config, namespace, image: config.imageRefs[BROKER_IMAGE_NAME], serviceAccountName: access.serviceAccountName },
+      { config, namespace, image: images.imageFor(BROKER_IMAGE_NAME), serviceAccountName: access.serviceAccountName },
       { parent: this, dependsOn: [serviceSecrets, access] },
     );
     for (const type of AGENT_TYPES.filter((t) => config.agents[t] > 0)) {
@@ -78,7 +85,7 @@ export class KubernetesFleet extends pulumi.ComponentResource {
       );
       new AgentStatefulSet(
         `agents-${type}`,
-        { config, type, namespace, image: config.imageRefs[type], agentUser: args.agentUser, credentialsSecret: credentials.secretName },
+        { config, type, namespace, image: images.imageFor(type), agentUser: args.agentUser, credentialsSecret: credentials.secretName },
         child,
       );
     }

@@ -108,9 +108,14 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     case "random:index/randomPassword:RandomPassword":
       // Mocks ignore additionalSecretOutputs (checked with @pulumi/pulumi 3.248.0), so the secret must come from here.
       return { ...inputs, result: pulumi.secret(mockRandomValue(name)) };
-    case "docker:index/image:Image":
+    case "docker:index/image:Image": {
       // A local, unpushed build is referenced by its own name; the e2e harness builds that tag.
-      return { ...inputs, repoDigest: inputs.imageName, baseImageName: inputs.imageName, registryServer: "" };
+      if (inputs.skipPush) return { ...inputs, repoDigest: inputs.imageName, baseImageName: inputs.imageName, registryServer: "" };
+      // A pushed one by the registry's digest, as the provider reports it: `<repository>@sha256:<manifest>`.
+      const repository = String(inputs.imageName).slice(0, String(inputs.imageName).lastIndexOf(":"));
+      const digest = createHash("sha256").update(String(inputs.imageName)).digest("hex");
+      return { ...inputs, repoDigest: `${repository}@sha256:${digest}`, baseImageName: inputs.imageName, registryServer: inputs.registry?.server ?? "" };
+    }
     default:
       return inputs;
   }

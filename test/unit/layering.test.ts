@@ -2,7 +2,8 @@
  * The project's layering, read from the import statements of its own sources and followed file by
  * file: `contract/` depends on nothing; the broker takes only `contract/` from outside its package
  * (its image holds nothing else); the program never reaches into the broker's code; the core
- * (config, catalogue, core) reaches no backend; and the backends never reach each other.
+ * (config, catalogue, core) reaches no backend; the backends never reach each other; and the image
+ * builds both backends share (`builds/`) reach neither backend.
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
@@ -12,6 +13,8 @@ const ROOT = path.resolve(__dirname, "../..");
 const IMPORT = /^\s*(?:import|export)\b[^'"]*?\bfrom\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
 /** Packages only the Docker backend may use (the random provider generates its secrets). */
 const DOCKER_ONLY_PACKAGES = ["@pulumi/docker", "@pulumi/random", "dockerode"];
+/** The image builds, the one place besides the Docker backend that uses the docker provider (a cluster's images are built on this host too). */
+const BUILDS = "builds";
 const CORE = ["config", "catalogue", "core"];
 
 /** TypeScript sources below `folder`, without installed or built code; project-relative. */
@@ -54,9 +57,13 @@ function reachableFrom(...folders: string[]): Map<string, FileImports> {
 
 const within = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
 const filesIn = (graph: Map<string, FileImports>, ...folders: string[]) => [...graph.keys()].filter((f) => folders.some((d) => within(f, d)));
-const dockerOnlyUses = (graph: Map<string, FileImports>) =>
+/** `allowed` may use the docker provider and nothing else Docker-only. */
+const dockerOnlyUses = (graph: Map<string, FileImports>, allowed = (_file: string) => false) =>
   [...graph].flatMap(([file, { packages }]) =>
-    packages.filter((p) => DOCKER_ONLY_PACKAGES.some((d) => p === d || p.startsWith(`${d}/`))).map((p) => `${file} imports ${p}`),
+    packages
+      .filter((p) => DOCKER_ONLY_PACKAGES.some((d) => p === d || p.startsWith(`${d}/`)))
+      .filter((p) => !(allowed(file) && (p === "@pulumi/docker" || p.startsWith("@pulumi/docker/"))))
+      .map((p) => `${file} imports ${p}`),
   );
 
 describe("layering", () => {
@@ -85,16 +92,23 @@ describe("layering", () => {
     expect(filesIn(reachableFrom(...CORE, "backends", "program"), "broker")).to.deep.equal([]);
   });
 
-  it("the core (config, catalogue, core) reaches no backend and no Docker-only package", () => {
+  it("the core (config, catalogue, core) reaches no backend, no image build and no Docker-only package", () => {
     const graph = reachableFrom(...CORE);
-    expect(filesIn(graph, "backends", "program")).to.deep.equal([]);
+    expect(filesIn(graph, "backends", BUILDS, "program")).to.deep.equal([]);
     expect(dockerOnlyUses(graph)).to.deep.equal([]);
   });
 
-  it("the kubernetes backend reaches neither the Docker backend nor a Docker-only package, nor the program", () => {
+  it("the kubernetes backend reaches neither the Docker backend nor the program, and the docker provider only through builds/", () => {
     const graph = reachableFrom("backends/kubernetes");
     expect(filesIn(graph, "backends/docker", "program")).to.deep.equal([]);
-    expect(dockerOnlyUses(graph)).to.deep.equal([]);
+    expect(filesIn(graph, BUILDS), "it does build its images with builds/").to.include("builds/fleetImage.ts");
+    expect(dockerOnlyUses(graph, (file) => within(file, BUILDS))).to.deep.equal([]);
+  });
+
+  it("builds/ reaches neither backend nor the program, and of the Docker-only packages only the docker provider", () => {
+    const graph = reachableFrom(BUILDS);
+    expect(filesIn(graph, "backends", "program")).to.deep.equal([]);
+    expect(dockerOnlyUses(graph, (file) => within(file, BUILDS))).to.deep.equal([]);
   });
 
   it("the Docker backend reaches nothing of the kubernetes backend, nor the program", () => {

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import * as path from "node:path";
 import type Docker from "dockerode";
 import { pack } from "tar-fs";
-import { contextIgnores } from "../../../backends/docker/buildContext";
+import { contextIgnores } from "../../../builds/buildContext";
 import type { ImageBuildSpec } from "./imageBuildSpec";
 import { type ImageSubstitutions, substituteFromLines } from "./imageSubstitution";
 

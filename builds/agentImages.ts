@@ -1,19 +1,23 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { AGENT_CATALOGUE, type AgentType } from "../../catalogue/agentTypes";
-import type { HostUser } from "../../config/hostUser";
-import { buildLocalImage, localImageName } from "./localImage";
+import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
+import type { HostUser } from "../config/hostUser";
+import { buildFleetImage, fleetImageName, type ImageRegistry } from "./fleetImage";
+import { IMAGES_DIR } from "./serviceImages";
 
 export interface AgentImagesArgs {
   stack: string;
-  imagesDir: string;
+  /** The folder holding `images/`. */
+  projectRoot: string;
   baseImage: string;
   toolchains: string[];
   extraCaCertificates: string;
   agentUser: HostUser;
   /** Only types with at least one instance get an image. */
   types: AgentType[];
+  /** Absent: built for the local engine, never pushed. */
+  registry?: ImageRegistry;
 }
 
 /**
@@ -26,10 +30,11 @@ export class AgentImages extends pulumi.ComponentResource {
 
   constructor(name: string, args: AgentImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llpm:fleet:AgentImages", name, {}, opts);
+    const imagesDir = path.join(args.projectRoot, IMAGES_DIR);
     const baseArgs = {
       stack: args.stack,
       image: "base",
-      contextDir: path.join(args.imagesDir, "base"),
+      contextDir: path.join(imagesDir, "base"),
       buildArgs: {
         BASE_IMAGE: args.baseImage,
         AGENT_UID: String(args.agentUser.uid),
@@ -38,18 +43,19 @@ export class AgentImages extends pulumi.ComponentResource {
         EXTRA_CA_CERTIFICATES: args.extraCaCertificates,
       },
     };
-    const baseName = localImageName(baseArgs);
-    this.base = buildLocalImage("image-base", baseArgs, { parent: this });
+    const baseName = fleetImageName(baseArgs, args.registry);
+    this.base = buildFleetImage("image-base", baseArgs, args.registry, { parent: this });
     for (const type of args.types) {
-      this.byType[type] = buildLocalImage(
+      this.byType[type] = buildFleetImage(
         `image-${type}`,
         {
           stack: args.stack,
           image: type,
-          contextDir: path.join(args.imagesDir, AGENT_CATALOGUE[type].imageFolder),
+          contextDir: path.join(imagesDir, AGENT_CATALOGUE[type].imageFolder),
           // The base's content tag is in its name, so a changed base rebuilds every agent image.
           buildArgs: { LLPM_BASE_IMAGE: baseName, EXTRA_CA_CERTIFICATES: args.extraCaCertificates },
         },
+        args.registry,
         { parent: this, dependsOn: [this.base] },
       );
     }
