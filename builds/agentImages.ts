@@ -2,17 +2,16 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { AGENT_CATALOGUE, type AgentType } from "../catalogue/agentTypes";
+import type { FleetConfig } from "../config/fleetConfig";
 import type { HostUser } from "../config/hostUser";
 import { buildFleetImage, fleetImageName, type ImageRegistry } from "./fleetImage";
 import { IMAGES_DIR } from "./serviceImages";
 
 export interface AgentImagesArgs {
-  stack: string;
+  /** Its stack, `baseImage`, `toolchains` and `extraCaCertificates`. */
+  config: FleetConfig;
   /** The folder holding `images/`. */
   projectRoot: string;
-  baseImage: string;
-  toolchains: string[];
-  extraCaCertificates: string;
   agentUser: HostUser;
   /** Only types with at least one instance get an image. */
   types: AgentType[];
@@ -30,17 +29,18 @@ export class AgentImages extends pulumi.ComponentResource {
 
   constructor(name: string, args: AgentImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llpm:fleet:AgentImages", name, {}, opts);
+    const { config } = args;
     const imagesDir = path.join(args.projectRoot, IMAGES_DIR);
     const baseArgs = {
-      stack: args.stack,
+      stack: config.stack,
       image: "base",
       contextDir: path.join(imagesDir, "base"),
       buildArgs: {
-        BASE_IMAGE: args.baseImage,
+        BASE_IMAGE: config.baseImage,
         AGENT_UID: String(args.agentUser.uid),
         AGENT_GID: String(args.agentUser.gid),
-        TOOLCHAINS: args.toolchains.join(","),
-        EXTRA_CA_CERTIFICATES: args.extraCaCertificates,
+        TOOLCHAINS: config.toolchains.join(","),
+        EXTRA_CA_CERTIFICATES: config.extraCaCertificates,
       },
     };
     const baseName = fleetImageName(baseArgs, args.registry);
@@ -49,11 +49,11 @@ export class AgentImages extends pulumi.ComponentResource {
       this.byType[type] = buildFleetImage(
         `image-${type}`,
         {
-          stack: args.stack,
+          stack: config.stack,
           image: type,
           contextDir: path.join(imagesDir, AGENT_CATALOGUE[type].imageFolder),
           // The base's content tag is in its name, so a changed base rebuilds every agent image.
-          buildArgs: { LLPM_BASE_IMAGE: baseName, EXTRA_CA_CERTIFICATES: args.extraCaCertificates },
+          buildArgs: { LLPM_BASE_IMAGE: baseName, EXTRA_CA_CERTIFICATES: config.extraCaCertificates },
         },
         args.registry,
         { parent: this, dependsOn: [this.base] },

@@ -133,7 +133,8 @@ export function isRegistryServer(server: string): boolean {
 export const REGISTRY_USERNAME_ALLOWED = "the registry user name registryPassword belongs to";
 
 const imageRegistry = strict({
-  server: text(REGISTRY_SERVER_ALLOWED).refine(isRegistryServer, { error: REGISTRY_SERVER_ALLOWED }),
+  // One check, so a bad server gives one problem.
+  server: z.string({ error: REGISTRY_SERVER_ALLOWED }).refine(isRegistryServer, { error: REGISTRY_SERVER_ALLOWED }),
   username: text(REGISTRY_USERNAME_ALLOWED).optional(),
 });
 

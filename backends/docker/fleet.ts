@@ -99,11 +99,8 @@ export class Fleet extends pulumi.ComponentResource {
     const images = new AgentImages(
       "images",
       {
-        stack: config.stack,
+        config,
         projectRoot: args.projectRoot,
-        baseImage: config.baseImage,
-        toolchains: config.toolchains,
-        extraCaCertificates: config.extraCaCertificates,
         agentUser: args.agentUser,
         types: usedTypes,
       },

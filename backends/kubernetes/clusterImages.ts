@@ -41,20 +41,7 @@ export class ClusterImages extends pulumi.ComponentResource {
     const child = { parent: this };
     const types = AGENT_TYPES.filter((t) => toBuild.includes(t));
     if (types.length > 0) {
-      const agentImages = new AgentImages(
-        "agent-images",
-        {
-          stack: config.stack,
-          projectRoot: args.projectRoot,
-          baseImage: config.baseImage,
-          toolchains: config.toolchains,
-          extraCaCertificates: config.extraCaCertificates,
-          agentUser: args.agentUser,
-          types,
-          registry,
-        },
-        child,
-      );
+      const agentImages = new AgentImages("agent-images", { config, projectRoot: args.projectRoot, agentUser: args.agentUser, types, registry }, child);
       for (const type of types) this.byName[type] = agentImages.imageFor(type);
     }
     const service: ServiceImageArgs = {

@@ -4,8 +4,6 @@
  * broker's RBAC scope, NetworkPolicies, claims, secrets, and what scaling changes.
  */
 import { expect } from "chai";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { agentToken } from "../../contract/agentToken";
 import { AGENT_CATALOGUE, AGENT_TYPES } from "../../catalogue/agentTypes";
 import { AGENT_CREDENTIALS_PATH, LABEL } from "../../catalogue/naming";
@@ -18,29 +16,10 @@ import { EGRESS_PROXY_URL } from "../../core/fleetServices";
 import { MAX_INSTANCES_PER_TYPE } from "../../config/defaults";
 import { ConfigError } from "../../config/problems";
 import { GENERATED_SECRET_KEYS } from "../../config/secretKeys";
+import { AGENT_IMAGE, k8sConfig, KUBECONFIG_TEXT, PROVIDER_KEY, PROXY_IMAGE, SECRETS } from "../support/kubernetesStack";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import { containerEnv, K8S, kubernetesOfType, objectNamed, workloads } from "../support/recordedKubernetes";
 import { runProgram, type ProgramRun } from "../support/runProgram";
-
-const SECRETS = Object.fromEntries(GENERATED_SECRET_KEYS.map((k) => [k, `given-${k}-0123456789abcdef`]));
-const PROVIDER_KEY = { anthropicApiKey: "sk-ant-k8s-test-0001" };
-const AGENT_IMAGE = "registry.example/llpm/agent:1.0.0";
-const BROKER_IMAGE = "registry.example/llpm/broker:1.0.0";
-const PROXY_IMAGE = "registry.example/llpm/egress-proxy:1.0.0";
-const KUBECONFIG_TEXT = "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user: {token: kubeconfig-secret-token-0001}\n";
-
-function k8sConfig(host: ProgramHost, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const kubeconfig = path.join(host.dir, "kubeconfig");
-  fs.writeFileSync(kubeconfig, KUBECONFIG_TEXT);
-  return {
-    backend: "kubernetes",
-    kubernetes: { kubeconfig, storageClass: "fast", workspaceSize: "5Gi" },
-    images: { refs: { ...Object.fromEntries(AGENT_TYPES.map((t) => [t, AGENT_IMAGE])), broker: BROKER_IMAGE, "egress-proxy": PROXY_IMAGE } },
-    ...SECRETS,
-    ...PROVIDER_KEY,
-    ...extra,
-  };
-}
 
 describe("program under mocks: kubernetes backend", () => {
   let host: ProgramHost;

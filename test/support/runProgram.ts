@@ -18,6 +18,7 @@ export interface RecordedResource {
   /** Inputs with secrets unwrapped to their plain values (the e2e harness needs real values). */
   inputs: Record<string, any>;
   id: string;
+  /** Its URN (parents' types and all), as the engine would key its state. */
   urn?: string;
   /** Dotted paths of the inputs that were Pulumi secrets, e.g. `envs`. */
   secretPaths: string[];
@@ -102,6 +103,12 @@ export function mockRandomValue(name: string): string {
   return `mockrandom${createHash("sha256").update(name).digest("hex").slice(0, 24)}`;
 }
 
+/** A pushed image's digest as the provider reports it, `<repository>@sha256:<manifest>`; here made up from its name. */
+export function mockRepoDigest(imageName: string): string {
+  const repository = imageName.slice(0, imageName.lastIndexOf(":"));
+  return `${repository}@sha256:${createHash("sha256").update(imageName).digest("hex")}`;
+}
+
 /** What each mocked resource reports back: its inputs plus the outputs dependants read. */
 function mockState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
   switch (type) {
@@ -111,10 +118,7 @@ function mockState(type: string, name: string, inputs: Record<string, any>): Rec
     case "docker:index/image:Image": {
       // A local, unpushed build is referenced by its own name; the e2e harness builds that tag.
       if (inputs.skipPush) return { ...inputs, repoDigest: inputs.imageName, baseImageName: inputs.imageName, registryServer: "" };
-      // A pushed one by the registry's digest, as the provider reports it: `<repository>@sha256:<manifest>`.
-      const repository = String(inputs.imageName).slice(0, String(inputs.imageName).lastIndexOf(":"));
-      const digest = createHash("sha256").update(String(inputs.imageName)).digest("hex");
-      return { ...inputs, repoDigest: `${repository}@sha256:${digest}`, baseImageName: inputs.imageName, registryServer: inputs.registry?.server ?? "" };
+      return { ...inputs, repoDigest: mockRepoDigest(inputs.imageName), baseImageName: inputs.imageName, registryServer: inputs.registry?.server ?? "" };
     }
     default:
       return inputs;
@@ -184,12 +188,15 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     // Mocks see resources in the order their inputs resolve, which varies from run to run; a stack
     // transformation sees them in the order the program declares them, so recordings are sorted by it.
     const declared: string[] = [];
+    const declaredResources = new Map<string, pulumi.Resource>();
     let failure: unknown;
     try {
       let exported: Record<string, unknown> = {};
       await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
           declared.push(`${args.type}::${args.name}`);
+          // Its urn is set once it registers, after transformations ran: read later.
+          declaredResources.set(`${args.type}::${args.name}`, args.resource);
           return undefined;
         });
         exported = require(entry) as Record<string, unknown>;
@@ -207,6 +214,10 @@ export function runProgram(opts: RunProgramOptions): Promise<ProgramRun> {
     } finally {
       await pulumi.runtime.disconnect();
       inDeclarationOrder(resources, declared);
+      for (const r of resources) {
+        const urn = declaredResources.get(`${r.type}::${r.name}`)?.urn;
+        if (urn) r.urn = (await resolveDeep(urn)) as string;
+      }
       // After every pending registration has landed: lets a test check a refused config declared nothing.
       if (failure !== null && typeof failure === "object") Object.assign(failure, { recordedResources: resources });
     }

@@ -1,6 +1,7 @@
 /** The `backend` key and the keys of the kubernetes backend: defaults, and every refusal naming what is allowed. */
 import { expect } from "chai";
 import { AGENT_TYPES } from "../../catalogue/agentTypes";
+import { registrySecretProblems } from "../../config/backendChecks";
 import { validateFleetConfig } from "../../config/fleetConfig";
 import type { ConfigError, ConfigProblem } from "../../config/problems";
 import { fakeHost, problemsOf, TEST_HOME, validConfig } from "../support/stackConfig";
@@ -75,12 +76,59 @@ describe("backend config", () => {
   it("needs a prebuilt image for the broker, the egress proxy and every type in use, and only those", () => {
     const problems = problemsOf({ backend: "kubernetes", agents: { aider: 2 }, images: { refs: { opencode: "registry.example/agent:1.0.0" } } });
     expect(problems.map((p) => p.key)).to.deep.equal(["images.refs.aider", "images.refs.broker", "images.refs.egress-proxy"]);
-    expect(problems[0].allowed).to.contain("does not build images").and.to.contain("agents.aider is 2");
+    expect(problems[0].allowed).to.contain("does not build images").and.to.contain("agents.aider is 2").and.to.contain("or set images.registry");
     expect(problems[2].allowed).to.contain("egress.mode is allowlist");
     const refs = { aider: REFS.aider, broker: REFS.broker };
     expect(validConfig({ backend: "kubernetes", agents: { aider: 1 }, images: { refs: { ...refs, "egress-proxy": REFS["egress-proxy"] } } }).agents.aider).to.equal(1);
     // No proxy, no proxy image.
     expect(validConfig({ backend: "kubernetes", agents: { aider: 1 }, egress: { mode: "none" }, images: { refs } }).egress.mode).to.equal("none");
+  });
+
+  it("takes images.registry on kubernetes, which makes every ref optional", () => {
+    const registry = { server: "registry.example.com:5000/team", username: "deployer" };
+    const config = validConfig({ backend: "kubernetes", images: { registry } });
+    expect(config.imageRegistry).to.deep.equal(registry);
+    expect(config.imageRefs).to.deep.equal({});
+    expect(validConfig({ backend: "kubernetes", images: { refs: { aider: REFS.aider }, registry: { server: "localhost:5000" } } }).imageRegistry).to.deep.equal({
+      server: "localhost:5000",
+    });
+    expect(validConfig(kubernetes()).imageRegistry).to.equal(undefined);
+  });
+
+  it("takes a registry server as host[:port][/path] only", () => {
+    for (const server of ["registry.example.com", "localhost", "localhost:5000", "10.0.0.5:5000", "ghcr.io/team/sub_images", "registry:5000", "docker.io/team"]) {
+      expect(validConfig({ backend: "kubernetes", images: { registry: { server } } }).imageRegistry, server).to.deep.equal({ server });
+    }
+    const bad = ["https://registry.example.com", "team/images", "registry", "Registry.example.com", "registry.example.com:99999", "registry.example.com/", "ghcr.io/Team", "ghcr.io/team:1.0", "-x.io", ""];
+    for (const server of bad) {
+      const [problem, ...more] = problemsOf({ backend: "kubernetes", images: { registry: { server } } });
+      expect(more, server).to.deep.equal([]);
+      expect(problem, server).to.include({ key: "images.registry.server", value: server });
+      expect(problem.allowed).to.contain("host[:port][/path]").and.to.contain("a dot, a port or to be localhost");
+    }
+    const [missing] = problemsOf({ backend: "kubernetes", images: { registry: { username: "deployer" } } });
+    expect(missing).to.include({ key: "images.registry.server", value: undefined });
+    expect(problemsOf({ backend: "kubernetes", images: { registry: { server: "x.io", password: "p" } } }).map((p) => p.key)).to.deep.equal(["images.registry.password"]);
+  });
+
+  it("checks registryPassword against images.registry and the backend, never showing its value", () => {
+    const withRegistry = (registry: Record<string, unknown>) => validConfig({ backend: "kubernetes", images: { registry } });
+    const user = withRegistry({ server: "x.io", username: "deployer" });
+    expect(registrySecretProblems(user, true)).to.deep.equal([]);
+    expect(registrySecretProblems(user, false)).to.deep.equal([
+      { key: "registryPassword", value: undefined, allowed: "a secret set with `pulumi config set --secret registryPassword ...`: images.registry.username is set" },
+    ]);
+    const anonymous = withRegistry({ server: "x.io" });
+    expect(registrySecretProblems(anonymous, false)).to.deep.equal([]);
+    expect(registrySecretProblems(anonymous, true).map((p) => p.key)).to.deep.equal(["images.registry.username"]);
+    const [stray] = registrySecretProblems(validConfig(kubernetes()), true);
+    expect(stray).to.include({ key: "registryPassword", value: "(a secret)" });
+    expect(stray.allowed).to.contain("without images.registry");
+    expect(registrySecretProblems(validConfig(kubernetes()), false)).to.deep.equal([]);
+    const [onDocker] = registrySecretProblems(validConfig(), true);
+    expect(onDocker).to.include({ key: "registryPassword", value: "(a secret)" });
+    expect(onDocker.allowed).to.contain("only with backend kubernetes");
+    expect(registrySecretProblems(validConfig(), false)).to.deep.equal([]);
   });
 
   it("refuses floating tags and unknown names in images.refs", () => {
@@ -95,8 +143,10 @@ describe("backend config", () => {
   });
 
   it("refuses kubernetes-only keys on docker, so a forgotten backend is not silent", () => {
-    const problems = problemsOf({ kubernetes: { namespace: "agents" }, images: { refs: { broker: REFS.broker } } });
-    expect(problems.map((p) => p.key)).to.deep.equal(["kubernetes", "images.refs"]);
+    const registry = { server: "x.io" };
+    const problems = problemsOf({ kubernetes: { namespace: "agents" }, images: { refs: { broker: REFS.broker }, registry } });
+    expect(problems.map((p) => p.key)).to.deep.equal(["kubernetes", "images.refs", "images.registry"]);
     expect(problems[0].allowed).to.contain("only with backend kubernetes");
+    expect(problems[2]).to.deep.equal({ key: "images.registry", value: registry, allowed: problems[0].allowed });
   });
 });
