@@ -49,13 +49,10 @@ function kubernetesProblems(config: FleetConfig, host: HostLookup): ConfigProble
 
 /** Keys only the kubernetes backend reads are refused on docker, so a forgotten `backend` is not silent. */
 function dockerProblems(input: StackConfigInput): ConfigProblem[] {
-  const onlyKubernetes = [
-    ...(input.kubernetes !== undefined ? ["kubernetes"] : []),
-    ...(input.images?.refs !== undefined ? ["images.refs"] : []),
-    ...(input.images?.registry !== undefined ? ["images.registry"] : []),
-  ];
-  const values: Record<string, unknown> = { kubernetes: input.kubernetes, "images.refs": input.images?.refs, "images.registry": input.images?.registry };
-  return onlyKubernetes.map((key) => ({ key, value: values[key], allowed: ONLY_KUBERNETES }));
+  const onlyKubernetes = { kubernetes: input.kubernetes, "images.refs": input.images?.refs, "images.registry": input.images?.registry };
+  return Object.entries(onlyKubernetes)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => ({ key, value, allowed: ONLY_KUBERNETES }));
 }
 
 const ONLY_KUBERNETES = "not set while backend is docker (the default): it is read only with backend kubernetes";

@@ -3,8 +3,8 @@
  * built from the program's own build specs: the docker backend's images of the same config,
  * recorded under mocks (runProgram) and built by the e2e harness's build loop, with the local
  * stand-ins of the pulled bases, as the Docker e2e tier builds them. So the cluster runs what
- * `npm run up` builds, and shares that tier's layer cache. Backend kubernetes builds nothing
- * itself: the test names these tags in `images.refs`.
+ * `npm run up` builds, and shares that tier's layer cache. Backend kubernetes builds images
+ * itself only with `images.registry`, and this cluster has none: the test names these tags in `images.refs`.
  */
 import type Docker from "dockerode";
 import { mkdtempSync, rmSync } from "node:fs";
