@@ -7,6 +7,7 @@ import type { FleetConfig } from "../../config/fleetConfig";
 import type { HostUser } from "../../config/hostUser";
 import { agentTemplateEnv, POD_IDENTITY_ENV } from "./agentTemplateEnv";
 import { agentStatefulSetName, WORKSPACE_CLAIM_TEMPLATE } from "./objectNames";
+import { imagePullSecrets } from "./registryPullSecret";
 import { agentResources, nonRootPod, restrictedContainer } from "./podSecurity";
 import { claimSpec, RETAIN_CLAIMS } from "./claims";
 import { plainEnv, podFieldEnv } from "./containerEnv";
@@ -19,6 +20,8 @@ export interface AgentStatefulSetArgs {
   agentUser: HostUser;
   /** The type's AgentCredentials Secret. */
   credentialsSecret: pulumi.Input<string>;
+  /** The registry pull secret, when the image is pushed there by this stack. */
+  pullSecret?: pulumi.Input<string>;
 }
 
 const ALL_CREDENTIALS = "/run/llpm/all-credentials";
@@ -84,6 +87,7 @@ export class AgentStatefulSet extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               // Service links would put every Service's address in the env: not part of the agent interface.
               enableServiceLinks: false,
+              ...imagePullSecrets(args.pullSecret),
               terminationGracePeriodSeconds: 10,
               securityContext: nonRootPod(args.agentUser),
               initContainers: [

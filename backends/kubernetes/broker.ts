@@ -8,6 +8,7 @@ import { claimSpec } from "./claims";
 import { plainEnv, podFieldEnv } from "./containerEnv";
 import { coreService } from "./coreService";
 import { BROKER_DATA_CLAIM, BROKER_SECRET } from "./objectNames";
+import { imagePullSecrets } from "./registryPullSecret";
 import { nonRootPod, restrictedContainer, serviceResources } from "./podSecurity";
 import { secretEnv } from "./serviceSecrets";
 import type { FleetPartArgs } from "./fleetPartArgs";
@@ -15,6 +16,8 @@ import type { FleetPartArgs } from "./fleetPartArgs";
 export interface BrokerArgs extends FleetPartArgs {
   image: pulumi.Input<string>;
   serviceAccountName: pulumi.Input<string>;
+  /** The registry pull secret, when the image is pushed there by this stack. */
+  pullSecret?: pulumi.Input<string>;
 }
 
 /** The broker's job database: small, and kept across restarts so jobs are reconciled, not lost. */
@@ -52,6 +55,7 @@ export class Broker extends pulumi.ComponentResource {
               // The one pod of the fleet that talks to the API.
               automountServiceAccountToken: true,
               enableServiceLinks: false,
+              ...imagePullSecrets(args.pullSecret),
               securityContext: nonRootPod(BROKER_USER),
               containers: [
                 {

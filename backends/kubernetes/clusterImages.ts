@@ -25,6 +25,7 @@ export interface ClusterImagesArgs {
  */
 export class ClusterImages extends pulumi.ComponentResource {
   private readonly byName: Record<string, pulumi.Input<string>> = {};
+  private readonly built = new Set<string>();
 
   constructor(name: string, args: ClusterImagesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("llpm:kubernetes:ClusterImages", name, {}, opts);
@@ -39,6 +40,7 @@ export class ClusterImages extends pulumi.ComponentResource {
     }
     if (registry === undefined) throw new Error(`images ${toBuild.join(", ")} have neither a ref nor a registry to be pushed to`);
     const child = { parent: this };
+    for (const image of toBuild) this.built.add(image);
     const types = AGENT_TYPES.filter((t) => toBuild.includes(t));
     if (types.length > 0) {
       const agentImages = new AgentImages("agent-images", { config, projectRoot: args.projectRoot, agentUser: args.agentUser, types, registry }, child);
@@ -55,6 +57,16 @@ export class ClusterImages extends pulumi.ComponentResource {
       this.byName[image] = buildFleetImage(`image-${image}`, build(service), registry, child).repoDigest;
     }
     this.registerOutputs({});
+  }
+
+  /** Whether the image is built and pushed to the registry (not a ref): its pods pull it with the registry's credentials. */
+  isBuilt(name: AgentType | typeof BROKER_IMAGE_NAME | typeof EGRESS_PROXY_IMAGE_NAME): boolean {
+    return this.built.has(name);
+  }
+
+  /** Whether any image is built and pushed. */
+  get buildsAny(): boolean {
+    return this.built.size > 0;
   }
 
   /** What a pod of this image runs: the ref, or the pushed build's digest. */

@@ -7,11 +7,14 @@ import { EGRESS_PROXY_ALIAS } from "../../core/fleetServices";
 import { squidConfig } from "../../core/squidConfig";
 import { plainEnv } from "./containerEnv";
 import { coreService } from "./coreService";
+import { imagePullSecrets } from "./registryPullSecret";
 import { nonRootPod, restrictedContainer, serviceResources } from "./podSecurity";
 import type { FleetPartArgs } from "./fleetPartArgs";
 
 export interface EgressProxyArgs extends FleetPartArgs {
   image: pulumi.Input<string>;
+  /** The registry pull secret, when the image is pushed there by this stack. */
+  pullSecret?: pulumi.Input<string>;
 }
 
 /**
@@ -39,6 +42,7 @@ export class EgressProxy extends pulumi.ComponentResource {
             spec: {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
+              ...imagePullSecrets(args.pullSecret),
               securityContext: nonRootPod(EGRESS_PROXY_USER),
               containers: [
                 {

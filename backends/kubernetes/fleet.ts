@@ -19,6 +19,7 @@ import { FleetNamespace } from "./namespace";
 import { FleetNetworkPolicies } from "./networkPolicies";
 import { workspaceClaimName } from "./objectNames";
 import { Postgres } from "./postgres";
+import { RegistryPullSecret } from "./registryPullSecret";
 import { ServiceSecrets } from "./serviceSecrets";
 
 export interface KubernetesFleetArgs {
@@ -60,11 +61,17 @@ export class KubernetesFleet extends pulumi.ComponentResource {
     const images = new ClusterImages("images", { config, projectRoot: args.projectRoot, agentUser: args.agentUser, registry: args.registry }, child);
     const ns = new FleetNamespace("namespace", { stack: config.stack, name: config.kubernetes.namespace }, child);
     const namespace = ns.name;
+    const { registry } = args;
+    const pullSecret =
+      images.buildsAny && registry?.username !== undefined && registry.password !== undefined
+        ? new RegistryPullSecret("registry-pull-secret", { stack: config.stack, namespace, registry: { ...registry, username: registry.username, password: registry.password } }, child).name
+        : undefined;
+    const pullSecretFor = (image: Parameters<ClusterImages["isBuilt"]>[0]) => (images.isBuilt(image) ? pullSecret : undefined);
     const serviceSecrets = new ServiceSecrets("secrets", { stack: config.stack, namespace, secrets, providerKeys: args.providerKeys }, child);
     const egressProxy = config.egress.mode !== "none";
     new FleetNetworkPolicies("network-policies", { stack: config.stack, namespace, dnsNamespace: DNS_NAMESPACE, egressProxy }, child);
     // egress.mode none: no proxy at all, so agents have no way out.
-    if (egressProxy) new EgressProxy("egress-proxy", { config, namespace, image: images.imageFor(EGRESS_PROXY_IMAGE_NAME) }, child);
+    if (egressProxy) new EgressProxy("egress-proxy", { config, namespace, image: images.imageFor(EGRESS_PROXY_IMAGE_NAME), pullSecret: pullSecretFor(EGRESS_PROXY_IMAGE_NAME) }, child);
     new Postgres("postgres", { config, namespace }, { parent: this, dependsOn: [serviceSecrets] });
     new LiteLlm(
       "litellm",
@@ -74,7 +81,7 @@ export class KubernetesFleet extends pulumi.ComponentResource {
     const access = new BrokerAccess("broker-access", { stack: config.stack, namespace }, child);
     new Broker(
       "broker",
-      { config, namespace, image: images.imageFor(BROKER_IMAGE_NAME), serviceAccountName: access.serviceAccountName },
+      { config, namespace, image: images.imageFor(BROKER_IMAGE_NAME), pullSecret: pullSecretFor(BROKER_IMAGE_NAME), serviceAccountName: access.serviceAccountName },
       { parent: this, dependsOn: [serviceSecrets, access] },
     );
     for (const type of AGENT_TYPES.filter((t) => config.agents[t] > 0)) {
@@ -85,7 +92,7 @@ export class KubernetesFleet extends pulumi.ComponentResource {
       );
       new AgentStatefulSet(
         `agents-${type}`,
-        { config, type, namespace, image: images.imageFor(type), agentUser: args.agentUser, credentialsSecret: credentials.secretName },
+        { config, type, namespace, image: images.imageFor(type), pullSecret: pullSecretFor(type), agentUser: args.agentUser, credentialsSecret: credentials.secretName },
         child,
       );
     }

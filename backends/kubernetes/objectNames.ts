@@ -35,3 +35,6 @@ export const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
 /** Set on every namespace by the API server: NetworkPolicies select the cluster DNS's namespace by it. */
 export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** The `kubernetes.io/dockerconfigjson` Secret the pods of built images pull with (images.registry.username set). */
+export const REGISTRY_PULL_SECRET = "registry-pull";

@@ -3,7 +3,8 @@
  * name is built from the Docker backend's Dockerfiles and build args, pushed with the registry's
  * credentials, and run by its digest. Only under mocks: the docker provider cannot run here and
  * there is no registry, so no image is built or pushed and the digests are made up
- * (runProgram's mockRepoDigest); that a real push works and nodes pull it is not proven.
+ * (runProgram's mockRepoDigest); that a real push works and nodes pull it (with the pull secret
+ * declared here) is not proven.
  */
 import { expect } from "chai";
 import { AGENT_TYPES } from "../../catalogue/agentTypes";
@@ -13,7 +14,8 @@ import { REGISTRY_SERVER_ALLOWED } from "../../config/schema";
 import { AGENT_IMAGE, BROKER_IMAGE, k8sConfig } from "../support/kubernetesStack";
 import { makeProgramHost, type ProgramHost } from "../support/programEnv";
 import { IMAGE, ofType, resourceNamed } from "../support/recordedFleet";
-import { K8S, workloads } from "../support/recordedKubernetes";
+import { K8S, kubernetesOfType, workloads } from "../support/recordedKubernetes";
+import { REGISTRY_PULL_SECRET } from "../../backends/kubernetes/objectNames";
 import { mockRepoDigest, runProgram, type ProgramRun, type RecordedResource } from "../support/runProgram";
 
 const SERVER = "registry.example.com:5000/team";
@@ -98,6 +100,19 @@ describe("program under mocks: kubernetes images", () => {
     expect(JSON.stringify(built.outputs)).to.not.contain(PASSWORD);
   });
 
+  it("gives the nodes the registry's credentials as a pull secret, named by the pods of built images only", () => {
+    const [pull] = kubernetesOfType(built, K8S.secret).filter((r) => r.inputs.metadata.name === REGISTRY_PULL_SECRET);
+    expect(pull.inputs.type).to.equal("kubernetes.io/dockerconfigjson");
+    expect(pull.secretPaths).to.deep.equal(["stringData"]);
+    const auths = JSON.parse(pull.inputs.stringData[".dockerconfigjson"]).auths;
+    expect(auths).to.deep.equal({
+      "registry.example.com:5000": { username: "deployer", password: PASSWORD, auth: Buffer.from(`deployer:${PASSWORD}`).toString("base64") },
+    });
+    const pulling = workloads(built).filter(({ pod }) => pod.imagePullSecrets !== undefined);
+    expect(pulling.map(({ resource }) => resource.inputs.metadata.name).sort()).to.deep.equal([...AGENT_TYPES, "broker", "egress-proxy"].sort());
+    for (const { pod } of pulling) expect(pod.imagePullSecrets).to.deep.equal([{ name: REGISTRY_PULL_SECRET }]);
+  });
+
   it("runs images.refs where given and builds only the rest (no base when no agent image is built)", async () => {
     const someRefs = await runProgram({ stack: "dev", env: host.env, config: withRegistry(host, { aider: AGENT_IMAGE, broker: BROKER_IMAGE }) });
     expect(ofType(someRefs, IMAGE).map((i) => i.name).sort()).to.deep.equal(
@@ -107,6 +122,10 @@ describe("program under mocks: kubernetes images", () => {
     expect(images.aider).to.deep.equal([AGENT_IMAGE, AGENT_IMAGE]);
     expect(images.broker).to.deep.equal([BROKER_IMAGE]);
     expect(images.opencode[0]).to.equal(mockRepoDigest(resourceNamed(someRefs, IMAGE, "image-opencode").inputs.imageName));
+    const pullSecretOf = Object.fromEntries(workloads(someRefs).map(({ resource, pod }) => [resource.inputs.metadata.name, pod.imagePullSecrets]));
+    expect(pullSecretOf.aider, "a ref is pulled as the cluster pulls it").to.equal(undefined);
+    expect(pullSecretOf.broker).to.equal(undefined);
+    expect(pullSecretOf.opencode).to.deep.equal([{ name: REGISTRY_PULL_SECRET }]);
     const agentRefs = Object.fromEntries(AGENT_TYPES.map((t) => [t, AGENT_IMAGE]));
     const servicesOnly = await runProgram({ stack: "dev", env: host.env, config: withRegistry(host, agentRefs) });
     expect(ofType(servicesOnly, IMAGE).map((i) => i.name).sort()).to.deep.equal(["image-broker", "image-egress-proxy"]);
@@ -120,6 +139,8 @@ describe("program under mocks: kubernetes images", () => {
       expect(image.inputs.registry, image.name).to.deep.equal({ server: "localhost:5000" });
       expect(image.inputs.imageName, image.name).to.match(/^localhost:5000\/llpm-/);
     }
+    expect(kubernetesOfType(anonymous, K8S.secret).map((r) => r.inputs.metadata.name)).to.not.include(REGISTRY_PULL_SECRET);
+    for (const { resource, pod } of workloads(anonymous)) expect(pod.imagePullSecrets, resource.inputs.metadata.name).to.equal(undefined);
   });
 
   it("refuses a username without registryPassword, and the password without a registry or a username", async () => {
