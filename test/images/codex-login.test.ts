@@ -48,11 +48,11 @@ describe("openai-codex image: subscription login by device code, or by browser c
         const out = await dockerOk(["exec", name, "cat", "/tmp/login.out"]);
         return /https:\/\/auth\.openai\.com\/oauth\/authorize\S+/.exec(out)?.[0];
       }, 30_000);
-      expect(new URL(printed).searchParams.get("redirect_uri")).to.equal(`http://localhost:${callbackPort}/auth/callback`);
+      expect(new URL(printed).searchParams.get("redirect_uri")).to.equal(`http://127.0.0.1:${callbackPort}/auth/callback`);
       // A redirect with a state this login did not issue: Codex's own server answers, and refuses it.
-      const status = await dockerOk(["exec", name, "curl", "-s", "--noproxy", "*", "-o", "/dev/null", "-w", "%{http_code}",
+      const answer = await dockerOk(["exec", name, "curl", "-s", "--noproxy", "*", "-w", " %{http_code}",
         `http://127.0.0.1:${callbackPort}/auth/callback?code=made-up&state=not-issued`]);
-      expect(status).to.equal("400");
+      expect(answer.trim()).to.equal("State mismatch 400");
       // Only the agent's loopback: nothing listens on its network address.
       const onNetwork = await docker(["exec", name, "sh", "-c", `curl -s --noproxy '*' -m 5 http://$(hostname -i | cut -d' ' -f1):${callbackPort}/`]);
       expect(onNetwork.code).to.not.equal(0);

@@ -395,13 +395,13 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     let forward: PortForward | undefined;
     try {
       const authorize = new URL(await waitFor("the login URL Codex prints", () => /https:\/\/auth\.openai\.com\/oauth\/authorize\S+/.exec(printed)?.[0], 60_000));
-      expect(authorize.searchParams.get("redirect_uri")).to.equal(`http://localhost:${callbackPort}/auth/callback`);
+      expect(authorize.searchParams.get("redirect_uri")).to.equal(`http://127.0.0.1:${callbackPort}/auth/callback`);
       forward = await portForward(kubeconfigFile, namespace, pod, callbackPort);
       // The browser's redirect, with a state this login did not issue: Codex's own server answers
       // it (and refuses it), so the redirect reached the CLI in the pod. A real login needs an account.
       const redirect = await fetch(`http://127.0.0.1:${forward.localPort}/auth/callback?code=made-up&state=not-issued`);
       expect(redirect.status, printed).to.equal(400);
-      expect((await redirect.text()).toLowerCase()).to.contain("state");
+      expect(await redirect.text()).to.contain("State mismatch");
     } finally {
       forward?.stop();
       login.kill();
