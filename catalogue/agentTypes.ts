@@ -41,6 +41,12 @@ export interface AgentTypeEntry {
      * name them (config/crossChecks.ts).
      */
     egressHosts: string[];
+    /**
+     * The port of the CLI's browser-login callback server, which listens on the agent's own
+     * loopback only: a cluster reaches it with `kubectl port-forward` (no Service, no
+     * NetworkPolicy involved); on Docker nothing can, so that backend uses the device code.
+     */
+    loginCallbackPort?: number;
   };
 }
 
@@ -82,8 +88,9 @@ export const AGENT_CATALOGUE: Record<AgentType, AgentTypeEntry> = {
     },
     subscription: {
       env: () => ({ ...CODEX_HOME }),
-      // Device-code login and token refresh; then the ChatGPT backend, its model path in this mode.
+      // Login (either flow) and token refresh; then the ChatGPT backend, its model path in this mode.
       egressHosts: ["auth.openai.com", "chatgpt.com"],
+      loginCallbackPort: 1455,
     },
   },
   aider: {

@@ -1,14 +1,17 @@
 // Codex's subscription login in an agent that sits on an internal network, where no published port
 // reaches it: `llpm-login` uses Codex's device-code login, which needs no callback server, only the
-// provider's auth host through the egress proxy. Here the stub's proxy logger plays the proxy (it
-// records the CONNECT and refuses it: a real login needs a ChatGPT account and the internet).
+// provider's auth host through the egress proxy; `llpm-login --callback` (for Kubernetes, where
+// `kubectl port-forward` reaches a pod's loopback) runs the browser login and its callback server.
+// Here the stub's proxy logger plays the proxy (it records the CONNECT and refuses it: a real login
+// needs a ChatGPT account and the internet).
 import { expect } from "chai";
 import { AGENT_CATALOGUE } from "../../catalogue/agentTypes";
 import { buildAgent, buildBase, imageTag } from "./support/image-builds";
 import { docker, dockerOk, randomName } from "./support/docker-cli";
 import { startStubModelServer, type StubModelServer } from "./support/stub-model-server";
+import { waitFor } from "../support/waitFor";
 
-describe("openai-codex image: subscription login by device code", function () {
+describe("openai-codex image: subscription login by device code, or by browser callback", function () {
   this.timeout(10 * 60_000);
   const name = randomName("codex-login");
   let stub: StubModelServer;
@@ -35,6 +38,27 @@ describe("openai-codex image: subscription login by device code", function () {
     const authHost = connects.find((t) => t.startsWith("auth."))!.split(":")[0];
     expect(AGENT_CATALOGUE["openai-codex"].subscription?.egressHosts).to.include(authHost);
     expect(`${login.stdout}${login.stderr}`).to.not.contain("localhost:1455");
+  });
+
+  it("with --callback runs Codex's browser login instead: its callback server on the agent's loopback, at the catalogue's port", async () => {
+    const callbackPort = AGENT_CATALOGUE["openai-codex"].subscription!.loginCallbackPort!;
+    await dockerOk(["exec", "-d", name, "sh", "-c", "timeout 60 llpm-login --callback >/tmp/login.out 2>&1"]);
+    try {
+      const printed = await waitFor("the login URL Codex prints", async () => {
+        const out = await dockerOk(["exec", name, "cat", "/tmp/login.out"]);
+        return /https:\/\/auth\.openai\.com\/oauth\/authorize\S+/.exec(out)?.[0];
+      }, 30_000);
+      expect(new URL(printed).searchParams.get("redirect_uri")).to.equal(`http://127.0.0.1:${callbackPort}/auth/callback`);
+      // A redirect with a state this login did not issue: Codex's own server answers, and refuses it.
+      const answer = await dockerOk(["exec", name, "curl", "-s", "--noproxy", "*", "-w", " %{http_code}",
+        `http://127.0.0.1:${callbackPort}/auth/callback?code=made-up&state=not-issued`]);
+      expect(answer.trim()).to.equal("State mismatch 400");
+      // Only the agent's loopback: nothing listens on its network address.
+      const onNetwork = await docker(["exec", name, "sh", "-c", `curl -s --noproxy '*' -m 5 http://$(hostname -i | cut -d' ' -f1):${callbackPort}/`]);
+      expect(onNetwork.code).to.not.equal(0);
+    } finally {
+      await docker(["exec", name, "pkill", "-f", "codex login"]);
+    }
   });
 
   it("writes a subscription-mode config: ChatGPT login, credentials in a file, no gateway provider", async () => {

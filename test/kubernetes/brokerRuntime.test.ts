@@ -6,16 +6,15 @@
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
-import path from "node:path";
 import { promisify } from "node:util";
 import { createLogger } from "../../broker/src/log";
 import { KubernetesRuntime } from "../../broker/src/runtime/kubernetes/kubernetesRuntime";
 import type { AgentWorkload, JobEnd, JobOutput, JobStream, WorkloadChange } from "../../broker/src/runtime/runtime";
 import { KubernetesAgentFleet } from "../support/kubernetes/agentFleet";
+import { kubectlPath } from "../support/kubernetes/cluster";
 import { waitFor } from "../support/waitFor";
 
 const run = promisify(execFile);
-const CLUSTER_CONFIG = path.join(__dirname, "../../.ci/cluster/config.sh");
 
 /** What a job's stream delivered, with the offsets it reported. */
 class Collected implements JobOutput {
@@ -78,10 +77,9 @@ describe("kubernetes: the broker's runtime against real pods", function () {
 
   it("offers an attach command that reaches the agent's container", async function () {
     const w = (await runtime.inspect("aider-1"))!;
-    const { stdout: kubectlDir } = await run("bash", ["-c", `source ${CLUSTER_CONFIG} && echo "$K8S_BIN"`]);
     // The same command without a terminal (-i, not -it), running a command instead of an interactive bash.
     const args = w.attachCommand.split(" ").slice(1).map((a) => (a === "-it" ? "-i" : a));
-    const { stdout } = await run(path.join(kubectlDir.trim(), "kubectl"), [...args, "-c", 'echo "$LLPM_AGENT_ID $(id -u) $(pwd)"'], {
+    const { stdout } = await run(await kubectlPath(), [...args, "-c", 'echo "$LLPM_AGENT_ID $(id -u) $(pwd)"'], {
       env: { ...process.env, KUBECONFIG: fleet.kubeconfigPath },
     });
     expect(stdout.trim()).to.equal("aider-1 1000 /workspace");

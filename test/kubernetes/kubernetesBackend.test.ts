@@ -18,6 +18,7 @@ import { AppsV1Api, AuthorizationV1Api, CoreV1Api, type KubeConfig } from "@kube
 import type { EngineEvent, Stack } from "@pulumi/pulumi/automation";
 import Docker from "dockerode";
 import { expect } from "chai";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -34,7 +35,8 @@ import { BROKER_ALIAS, BROKER_USER } from "../../core/fleetServices";
 import { BROKER_NAMESPACE_ENV, BROKER_RUNTIME_ENV, BROKER_TOKEN_ENV } from "../../core/serviceEnv";
 import { BROKER_DATA_CLAIM, BROKER_SERVICE_ACCOUNT, POSTGRES_DATA_CLAIM_TEMPLATE, workspaceClaimName } from "../../backends/kubernetes/objectNames";
 import { fleetProgram } from "../../program/fleetProgram";
-import { CLUSTER_DOMAIN, CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { CLUSTER_DOMAIN, CLUSTER_SETUP_TIMEOUT_MS, execInPod, exitCode, kubeConfigFrom, kubectlPath, loadImages, startCluster, waitForNamespaceGone } from "../support/kubernetes/cluster";
+import { portForward, type PortForward } from "../support/kubernetes/portForward";
 import { buildFleetImages } from "../support/kubernetes/fleetImages";
 import { fetchInPod } from "../support/kubernetes/podFetch";
 import { startOutsideHosts, type OutsideHosts } from "../support/kubernetes/outsideHosts";
@@ -378,6 +380,33 @@ describe("kubernetes backend: the real engine deploys the fleet into the cluster
     }, 30_000);
     expect(log).to.match(new RegExp(`TCP_MISS/200 GET http://${outside!.host(ALLOWED).replace(/\./g, "\\.")}/`));
     expect(proxyPod.spec?.securityContext?.runAsUser).to.equal(EGRESS_PROXY_USER.uid);
+  });
+
+  it("brings Codex's browser-login callback to the agent through kubectl port-forward to its port", async function () {
+    const callbackPort = AGENT_CATALOGUE["openai-codex"].subscription!.loginCallbackPort!;
+    const pod = agentId("openai-codex", 1);
+    // The user's two terminals: the login in the agent, the port-forward on their own machine.
+    const login = spawn(await kubectlPath(), ["-n", namespace, "exec", "-i", pod, "-c", "agent", "--", "timeout", "120", "llpm-login", "--callback"], {
+      env: { ...process.env, KUBECONFIG: kubeconfigFile },
+    });
+    let printed = "";
+    login.stdout.on("data", (b: Buffer) => (printed += b.toString()));
+    login.stderr.on("data", (b: Buffer) => (printed += b.toString()));
+    let forward: PortForward | undefined;
+    try {
+      const authorize = new URL(await waitFor("the login URL Codex prints", () => /https:\/\/auth\.openai\.com\/oauth\/authorize\S+/.exec(printed)?.[0], 60_000));
+      expect(authorize.searchParams.get("redirect_uri")).to.equal(`http://127.0.0.1:${callbackPort}/auth/callback`);
+      forward = await portForward(kubeconfigFile, namespace, pod, callbackPort);
+      // The browser's redirect, with a state this login did not issue: Codex's own server answers
+      // it (and refuses it), so the redirect reached the CLI in the pod. A real login needs an account.
+      const redirect = await fetch(`http://127.0.0.1:${forward.localPort}/auth/callback?code=made-up&state=not-issued`);
+      expect(redirect.status, printed).to.equal(400);
+      expect(await redirect.text()).to.contain("State mismatch");
+    } finally {
+      forward?.stop();
+      login.kill();
+      await execInPod(kc, namespace, pod, "agent", ["pkill", "-f", "codex login"]);
+    }
   });
 
   it("changes nothing on a second up", async function () {

@@ -52,6 +52,12 @@ export const CLUSTER_DOMAIN = (() => {
   return found[1];
 })();
 
+/** The cluster's own kubectl: the toolchain's pinned build, in the folder .ci/cluster/config.sh names. */
+export async function kubectlPath(): Promise<string> {
+  const { stdout } = await run("bash", ["-c", `source ${clusterScript("config.sh")} && echo "$K8S_BIN"`]);
+  return path.join(stdout.trim(), "kubectl");
+}
+
 /** Resolves with what load-image.sh logged: each image loaded in N s, or already loaded. */
 export async function loadImages(...images: string[]): Promise<string> {
   return (await runScriptOutput(clusterScript("load-image.sh"), images)).stderr.trim();
