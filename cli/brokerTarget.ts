@@ -1,10 +1,13 @@
 /**
  * Where the broker is and which token it takes: `--stack S` reads that stack's outputs; else
  * LLPM_BROKER_URL / LLPM_BROKER_TOKEN; else the selected stack's outputs (`brokerUrl` and the
- * secret `brokerToken`, through `pulumi stack output --json --show-secrets`).
+ * secret `brokerToken`, through `pulumi stack output --json --show-secrets`), read as `npm run up`
+ * wrote them.
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
+import { backendEnv } from "../scripts/deployPlan";
+import { findPulumi, PULUMI_VERSION, pulumiHomeRoot } from "../scripts/pulumiCommand";
 import { CliError, EXIT } from "./exitCodes";
 
 export interface BrokerTarget {
@@ -22,15 +25,28 @@ const HOW_TO_SET = `set ${URL_ENV} and ${TOKEN_ENV}, or run llpm inside the proj
 export type StackOutputs = Record<string, unknown>;
 export type StackOutputReader = (stack: string | undefined) => Promise<StackOutputs>;
 
-/** `pulumi stack output --json --show-secrets` in the project folder. */
-export const readStackOutputs: StackOutputReader = (stack) =>
-  new Promise((resolve, reject) => {
-    const args = ["stack", "output", "--json", "--show-secrets", ...(stack ? ["--stack", stack] : [])];
-    execFile(process.env.LLPM_PULUMI ?? "pulumi", args, { cwd: PROJECT_ROOT, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+/**
+ * `pulumi stack output --json --show-secrets` in the project folder, with the CLI and the backend
+ * `npm run up` uses: `pulumi` on PATH or the pinned copy it installed in the Pulumi home, and the
+ * local backend unless PULUMI_BACKEND_URL names another.
+ */
+export const readStackOutputs: StackOutputReader = async (stack) => {
+  const where = `cannot read the broker's address from the ${stack ? `stack '${stack}'` : "selected stack"}`;
+  const pulumi = process.env.LLPM_PULUMI ?? (await findPulumi(process.env))?.command;
+  if (!pulumi) {
+    throw new CliError(
+      `${where}: no Pulumi CLI ${PULUMI_VERSION} on PATH or in ${pulumiHomeRoot(process.env)} (npm run up installs it there); ${HOW_TO_SET}`,
+      EXIT.noBrokerConfig,
+    );
+  }
+  const args = ["stack", "output", "--json", "--show-secrets", ...(stack ? ["--stack", stack] : [])];
+  const env = { ...process.env, ...backendEnv(process.env) };
+  return new Promise((resolve, reject) => {
+    execFile(pulumi, args, { cwd: PROJECT_ROOT, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
         const missing = (err as NodeJS.ErrnoException).code === "ENOENT";
-        const what = missing ? "the pulumi CLI was not found" : `pulumi stack output failed: ${stderr.trim() || err.message}`;
-        reject(new CliError(`cannot read the broker's address from the ${stack ? `stack '${stack}'` : "selected stack"}: ${what}; ${HOW_TO_SET}`, EXIT.noBrokerConfig));
+        const what = missing ? `the pulumi CLI ${pulumi} was not found` : `pulumi stack output failed: ${stderr.trim() || err.message}`;
+        reject(new CliError(`${where}: ${what}; ${HOW_TO_SET}`, EXIT.noBrokerConfig));
         return;
       }
       try {
@@ -40,6 +56,7 @@ export const readStackOutputs: StackOutputReader = (stack) =>
       }
     });
   });
+};
 
 export async function resolveBrokerTarget(
   opts: { stack?: string },

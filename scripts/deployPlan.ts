@@ -67,6 +67,11 @@ export function needsLocalLogin(env: Record<string, string | undefined>): boolea
 /** `file://~` is the backend `pulumi login --local` selects: state in ~/.pulumi. */
 export const LOCAL_BACKEND_URL = "file://~";
 
+/** What every Pulumi command of the project runs with: the local backend unless the user chose one. */
+export function backendEnv(env: Record<string, string | undefined>): Record<string, string> {
+  return needsLocalLogin(env) ? { PULUMI_BACKEND_URL: LOCAL_BACKEND_URL } : {};
+}
+
 export interface UpdateOptions {
   /** `--yes`: skip the confirmation after the preview of `up` and `destroy`. */
   yes: boolean;

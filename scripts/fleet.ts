@@ -11,10 +11,9 @@ import * as readline from "node:readline/promises";
 import { NAMESPACE } from "../config/defaults";
 import { fleetProgram } from "../program/fleetProgram";
 import {
+  backendEnv,
   deploys,
-  LOCAL_BACKEND_URL,
   missingDockerMessage,
-  needsLocalLogin,
   parseInvocation,
   secretsToImport,
   updateOptions,
@@ -25,7 +24,6 @@ import { findOrInstallPulumi } from "./pulumiCommand";
 const projectRoot = path.resolve(__dirname, "..");
 const PROJECT = "llpm-fleet";
 const onOutput = (text: string) => process.stdout.write(text);
-const backendEnv = (): Record<string, string> => (needsLocalLogin(process.env) ? { PULUMI_BACKEND_URL: LOCAL_BACKEND_URL } : {});
 
 function checkDocker(): void {
   const docker = spawnSync("docker", ["info", "--format", "{{.ServerVersion}}"], { encoding: "utf8" });
@@ -37,7 +35,7 @@ async function openStack(cmd: PulumiCommand, invocation: Invocation): Promise<St
   const opts = {
     workDir: projectRoot,
     pulumiCommand: cmd,
-    envVars: backendEnv(),
+    envVars: backendEnv(process.env),
   };
   if (deploys(invocation.command)) return LocalWorkspace.createOrSelectStack(args, opts);
   try {
@@ -53,7 +51,7 @@ function importSecrets(cmd: PulumiCommand, stack: Stack, existing: Record<string
     const set = spawnSync(cmd.command, ["config", "set", "--secret", "--stack", stack.name, `${NAMESPACE}:${configKey}`], {
       cwd: projectRoot,
       input: process.env[envVar],
-      env: { ...process.env, ...backendEnv() },
+      env: { ...process.env, ...backendEnv(process.env) },
       stdio: ["pipe", "inherit", "inherit"],
     });
     if (set.status !== 0) throw new Error(`storing ${envVar} as ${configKey} failed`);

@@ -15,19 +15,26 @@ export function pulumiHomeRoot(env: NodeJS.ProcessEnv): string {
   return path.join(env.PULUMI_HOME ?? path.join(os.homedir(), ".pulumi"), "versions", PULUMI_VERSION);
 }
 
-export async function findOrInstallPulumi(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<PulumiCommand> {
+/** `pulumi` on PATH, else the pinned copy `npm run up` installed in the Pulumi home; undefined: neither. */
+export async function findPulumi(env: NodeJS.ProcessEnv): Promise<PulumiCommand | undefined> {
   const version = new SemVer(PULUMI_VERSION);
-  const root = pulumiHomeRoot(env);
   try {
     return await PulumiCommand.get({ version });
   } catch {
     // Not on PATH (or too old): try the pinned copy in the Pulumi home.
   }
   try {
-    return await PulumiCommand.get({ version, root });
+    return await PulumiCommand.get({ version, root: pulumiHomeRoot(env) });
   } catch {
-    // Not installed there yet.
+    return undefined;
   }
+}
+
+export async function findOrInstallPulumi(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<PulumiCommand> {
+  const found = await findPulumi(env);
+  if (found) return found;
+  const version = new SemVer(PULUMI_VERSION);
+  const root = pulumiHomeRoot(env);
   log(`No Pulumi CLI found: installing Pulumi ${PULUMI_VERSION} into ${root} (once; about 100 MB)...`);
   try {
     const cmd = await PulumiCommand.install({ version, root });
