@@ -20,6 +20,9 @@ import { buildStubImage, StubModelServer } from "./support/stubModelServer";
 import { waitFor } from "../support/waitFor";
 
 const AIDER_RPM = 3;
+/** Limits of types whose keys the tests use without running their agents (the policy has every type). */
+const CODEX_TPM = 1000;
+const OPENCODE_PARALLEL = 1;
 const ADMIN_ROUTES = ["/key/generate", "/model/new", "/user/new", "/config/update", "/spend/logs", "/key/list"];
 
 describe("e2e: LiteLLM accepts each agent's own key on model routes only, with its limits", function () {
@@ -31,6 +34,7 @@ describe("e2e: LiteLLM accepts each agent's own key on model routes only, with i
   const stubName = `llpm-${stack}-stub-model`;
   let gateway: string;
   let masterKey: string;
+  let stub: StubModelServer;
   const secret = mockRandomValue("gateway-key-secret");
 
   before(async () => {
@@ -42,7 +46,7 @@ describe("e2e: LiteLLM accepts each agent's own key on model routes only, with i
       config: {
         ...base,
         agents: { aider: 1, "claude-code": 1 },
-        limits: { aider: { rpm: AIDER_RPM } },
+        limits: { aider: { rpm: AIDER_RPM }, "openai-codex": { tpm: CODEX_TPM }, opencode: { parallelRequests: OPENCODE_PARALLEL } },
         // Every request should reach the stub: no cached answers.
         litellm: { ...(base.litellm as object), cache: false },
       },
@@ -51,7 +55,7 @@ describe("e2e: LiteLLM accepts each agent's own key on model routes only, with i
     masterKey = envOf(litellm).LITELLM_MASTER_KEY;
     const network = run.resources.filter((r) => r.type === "docker:index/network:Network");
     await fleet.apply([...network, litellm], 150_000);
-    await StubModelServer.start(docker, stubName, `llpm-${stack}`);
+    stub = await StubModelServer.start(docker, stubName, `llpm-${stack}`);
     gateway = `http://127.0.0.1:${ports.litellm}`;
   });
 
@@ -176,5 +180,35 @@ describe("e2e: LiteLLM accepts each agent's own key on model routes only, with i
     expect(statuses.filter((s) => s === 200).length).to.be.at.most(AIDER_RPM);
     const other = await chat(gatewayKey(secret, "claude-code-1"), "other-agent");
     expect(other.status).to.equal(200);
+  });
+
+  it(`answers 429 to an agent's request beyond its type's tokens per minute (${CODEX_TPM}), other agents unaffected`, async () => {
+    const key = gatewayKey(secret, "openai-codex-1");
+    const small = await chat(key, "tpm-small");
+    expect(small.status, await small.clone().text()).to.equal(200);
+    // The stub counts about 4 characters a token; LiteLLM counts a request's tokens before it
+    // forwards it, so this one alone is past the minute's tokens and never reaches the stub.
+    const large = `tpm-large ${"padding ".repeat(CODEX_TPM)}`;
+    const refused = await chat(key, large);
+    expect(refused.status).to.equal(429);
+    expect(await refused.text()).to.contain("Limit type: tokens");
+    expect((await stub.requests()).some((r) => JSON.stringify(r.body).includes("tpm-large"))).to.equal(false);
+    expect((await chat(gatewayKey(secret, "claude-code-1"), `other-agent ${large}`)).status).to.equal(200);
+  });
+
+  it(`answers 429 to a request beyond its type's parallel requests (${OPENCODE_PARALLEL}) while one is in flight, and serves it once that ended`, async () => {
+    const key = gatewayKey(secret, "opencode-1");
+    const held = `parallel-${stack}`;
+    const inFlight = chat(key, `held HOLD ${held}`);
+    try {
+      await waitFor("the held call to reach the stub", async () => (await stub.requests()).some((r) => JSON.stringify(r.body).includes(`HOLD ${held}`)), 30_000);
+      const second = await chat(key, "parallel-second");
+      expect(second.status, await second.text()).to.equal(429);
+      expect((await chat(gatewayKey(secret, "claude-code-1"), "other-agent-parallel")).status).to.equal(200);
+    } finally {
+      await stub.release(held);
+    }
+    expect((await inFlight).status).to.equal(200);
+    expect((await chat(key, "parallel-after")).status).to.equal(200);
   });
 });

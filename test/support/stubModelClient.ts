@@ -32,6 +32,12 @@ export class StubModelClient {
     return this.getJson("/_stub/proxy-requests");
   }
 
+  /** Lets the answers held by `HOLD <key>` go; resolves with how many were waiting. */
+  async release(key: string): Promise<number> {
+    const response = await fetch(`${this.baseUrl}/_stub/release/${encodeURIComponent(key)}`, { method: "POST", signal: AbortSignal.timeout(CALL_DEADLINE_MS) });
+    return ((await response.json()) as { released: number }).released;
+  }
+
   async clear(): Promise<void> {
     for (const route of ["/_stub/requests", "/_stub/proxy-requests"]) {
       await fetch(`${this.baseUrl}${route}`, { method: "DELETE", signal: AbortSignal.timeout(CALL_DEADLINE_MS) });
