@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from "../support/runProgram";
 import { waitFor } from "../support/waitFor";
 import { startBroker, tempDbPath, TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { getJob, waitForState } from "./support/jobs";
+import { BASH_CALL, replayPrompt } from "./support/recordedRun";
 import { TestFleet } from "./support/testFleet";
 
 const BIN = path.join(PROJECT_ROOT, "cli", "bin", "llpm.cjs");
@@ -154,14 +155,34 @@ describe("llpm terminal client against a real broker", function () {
   });
 
   describe("the timeline and diff routes", () => {
-    const hasRoute = async (route: string) => Object.hasOwn((await b.api.get("/openapi.json")).body.paths, route);
-
-    it("run --follow renders timeline entries instead of the CLI's raw JSON", async function () {
-      if (!(await hasRoute("/jobs/{id}/timeline"))) this.skip();
-      const r = await run("run", "claude-code-1", "timeline please", "--follow");
+    it("run --follow renders the timeline of a recorded Claude Code run: the file written, the command, the answer; no raw JSON", async () => {
+      const r = await run("run", "claude-code-1", replayPrompt(0, BASH_CALL), "--follow");
       expect(r.code, r.stderr).to.equal(EXIT.completed);
-      expect(r.stdout).to.contain("✓ echo: timeline please");
-      expect(r.stdout).to.not.contain('{"type":');
+      const lines = r.stdout.split("\n");
+      expect(lines).to.include("✎ notes/out.txt");
+      expect(lines).to.include("$ cat notes/out.txt");
+      expect(lines.indexOf("✎ notes/out.txt")).to.be.below(lines.indexOf("$ cat notes/out.txt"));
+      expect(r.stdout).to.contain("STUB-ANSWER: hello");
+      // No raw JSON line (the fake CLI's own answer echoes the prompt, JSON and all, after "✓").
+      expect(lines.filter((l) => l.startsWith("{"))).to.deep.equal([]);
+      expect(r.stderr).to.match(/job \S+ completed on claude-code-1 in \d+\.\d s/);
+    });
+
+    it("run --branch works on its own branch: diff shows its file, the user's branch and working tree untouched", async () => {
+      const inWorkspace = (script: string) => fleet.exec("aider-1", ["bash", "-c", `cd /workspace && ${script}`]);
+      // A commit for the branch to start from (the workspace may have none yet).
+      await inWorkspace("git init -q && git -c user.name=u -c user.email=u@example.com commit -q --allow-empty -m base");
+      const userState = () => inWorkspace("git rev-parse HEAD && git symbolic-ref HEAD && git status --porcelain=v1 && ls");
+      const before = await userState();
+      const r = await run("run", "aider-1", "#write on-branch.txt from the branch job", "--follow", "--branch", "llpm/cli-1");
+      expect(r.code, r.stderr).to.equal(EXIT.completed);
+      const id = r.stderr.match(/job (\S+) completed/)![1]!;
+      expect(await getJob(b.api, id)).to.include({ branch: "llpm/cli-1" });
+      const d = await run("diff", id);
+      expect(d.code, d.stderr).to.equal(0);
+      expect(d.stdout).to.contain("A on-branch.txt  +1 -0").and.contain("\n+from the branch job\n");
+      expect(await userState()).to.equal(before);
+      expect(await inWorkspace("git show llpm/cli-1:on-branch.txt")).to.equal("from the branch job\n");
     });
 
     it("diff lists a job's written file and its patch, uncoloured off a terminal", async () => {
@@ -169,7 +190,7 @@ describe("llpm terminal client against a real broker", function () {
       expect(r.code, r.stderr).to.equal(EXIT.completed);
       const id = r.stderr.match(/job (\S+) completed/)![1]!;
       const d = await run("diff", id);
-      expect(d.code, d.stderr).to.equal(0);
+      expect(d.code, d.stderr + (await getJob(b.api, id)).log).to.equal(0);
       expect(d.stdout).to.match(/^\d+ files? changed/);
       expect(d.stdout).to.contain("A cli-diff.txt  +1 -0").and.contain("\n+hello diff\n");
       expect(d.stdout).to.not.contain("\u001b[");
@@ -185,9 +206,9 @@ describe("llpm terminal client against a real broker", function () {
     });
 
     it("no broker configured and no pulumi: says what to set", async () => {
-      const r = await llpm(["agents"], { PATH: "/nonexistent" });
+      const r = await llpm(["agents"], { PATH: "/nonexistent", HOME: "/nonexistent" });
       expect(r.code).to.equal(EXIT.noBrokerConfig);
-      expect(r.stderr).to.contain("the pulumi CLI was not found").and.contain("set LLPM_BROKER_URL and LLPM_BROKER_TOKEN");
+      expect(r.stderr).to.contain("no Pulumi CLI").and.contain("set LLPM_BROKER_URL and LLPM_BROKER_TOKEN");
     });
 
     it("bad token: says the broker refused it", async () => {

@@ -10,15 +10,11 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { TOKEN, type RunningBroker } from "./support/brokerHarness";
 import { submit, waitForState } from "./support/jobs";
-import { replayPrompt } from "./support/recordedRun";
+import { BASH_CALL, replayPrompt } from "./support/recordedRun";
 import { waitFor } from "../support/waitFor";
 import { ARTIFACTS, dashboardSuite } from "./support/dashboardSuite";
 
 // Built in Claude Code's stream-json format (the recorded run has no command): a Bash call and its output.
-const BASH_CALL = [
-  { type: "assistant", message: { content: [{ type: "tool_use", id: "toolu_bash_1", name: "Bash", input: { command: "cat notes/out.txt" } }] } },
-  { type: "user", message: { content: [{ type: "tool_result", tool_use_id: "toolu_bash_1", content: "w0fpcbmfb\nsecond line", is_error: false }] } },
-];
 
 // LiteLLM's /metrics as the real LiteLLM stand-in answered it (one call by each of these two agents):
 // served here, since this tier runs no LiteLLM; the e2e tier reads the real one.

@@ -165,6 +165,14 @@ describe("job diffs and branch jobs against a real Docker engine", function () {
     expect(await state()).to.equal(userBefore);
   });
 
+  it("still snapshots a job without a branch on a workspace that has branch worktrees, and leaves them out", async () => {
+    expect(await sh("claude-code-1", "ls .llpm/worktrees/llpm")).to.equal("try-1\ntry-2\n");
+    const job = await run("claude-code-1", "#write plain.txt after the branch jobs");
+    const diff = await diffOf(job.id);
+    expect(diff.files.map((f) => [f.path, f.status])).to.deep.equal([["plain.txt", "added"]]);
+    expect(await sh("claude-code-1", `git ls-tree -r --name-only ${diff.after}`)).to.not.contain(".llpm");
+  });
+
   it("refuses a branch name git would refuse, saying what is allowed", async () => {
     for (const branch of ["bad..name", "-x", "a b", "x.lock", "feature/", "@", "a~1", ""]) {
       const res = await b.api.post("/agents/aider-1/jobs").send({ prompt: "x", branch }).expect(400);

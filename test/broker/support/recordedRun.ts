@@ -7,6 +7,12 @@ const RECORDED = readFileSync(path.join(__dirname, "../../fixtures/cli-output/cl
 /** Its result event's figures. */
 export const RECORDED_USAGE = { inputTokens: 5538, outputTokens: 46, costUsd: 0.017304 };
 
+/** A Bash tool call and its result in Claude Code's stream-json, for `replayPrompt`'s `extra`. */
+export const BASH_CALL = [
+  { type: "assistant", message: { content: [{ type: "tool_use", id: "toolu_bash_1", name: "Bash", input: { command: "cat notes/out.txt" } }] } },
+  { type: "user", message: { content: [{ type: "tool_result", tool_use_id: "toolu_bash_1", content: "w0fpcbmfb\nsecond line", is_error: false }] } },
+];
+
 /**
  * Fake-CLI directives that print the recorded run line by line, as the live CLI would, pausing
  * after its file write; `extra` lines (in the same stream-json format) go before its answer.
